@@ -1,0 +1,5 @@
+"""`python -m digicons`."""
+
+from digicons.cli import main
+
+main()

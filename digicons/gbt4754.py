@@ -1,0 +1,130 @@
+"""GB/T 4754-2017 structure (sections and divisions) and the parsing of industry codes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+from functools import cache
+from pathlib import Path
+
+from digicons.errors import DataError
+from digicons.resources import data_rows, resource_dir
+
+# Spaces of every width that exports leave around codes: ASCII, no-break, ideographic.
+_SPACES = " \t\r\n\u00a0\u3000"
+_CLASS = re.compile(r"([A-Z])?(\d{4})")
+_DIVISION = re.compile(r"([A-Z])?(\d{2})")
+_GROUP = re.compile(r"([A-Z])?(\d{3})")
+_SECTION = re.compile(r"[A-Z]")
+
+
+class Level(Enum):
+    """The four levels of GB/T 4754-2017."""
+
+    SECTION = "section"
+    DIVISION = "division"
+    GROUP = "group"
+    CLASS = "class"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section (门类) and the divisions it covers."""
+
+    letter: str
+    name: str
+    first_division: int
+    last_division: int
+
+    def covers(self, division: str) -> bool:
+        return self.first_division <= int(division) <= self.last_division
+
+
+@dataclass(frozen=True)
+class Division:
+    """A division (大类)."""
+
+    code: str
+    name: str
+    section: str
+
+
+@dataclass(frozen=True)
+class IndustryCode:
+    """A parsed industry code: its level and its digits (or letter, for a section)."""
+
+    level: Level
+    code: str
+
+
+class CodeSyntaxError(ValueError):
+    """A code that is not a well-formed GB/T 4754-2017 code."""
+
+
+@dataclass(frozen=True)
+class Structure:
+    """The sections and divisions of GB/T 4754-2017."""
+
+    sections: dict[str, Section]
+    divisions: dict[str, Division]
+
+    def section_of(self, division: str) -> Section:
+        return self.sections[self.divisions[division].section]
+
+    def divisions_of(self, letter: str) -> list[str]:
+        return [d.code for d in self.divisions.values() if d.section == letter]
+
+    def parse(self, text: str) -> IndustryCode:
+        """Parse a code as users type it: `5292`, ` I6422 `, `52`, `527`, `F`."""
+        code = text.strip(_SPACES).upper()
+        if not code:
+            raise CodeSyntaxError("empty code")
+        if _SECTION.fullmatch(code):
+            if code not in self.sections:
+                raise CodeSyntaxError(f"'{code}' is not a GB/T 4754-2017 section (A–T)")
+            return IndustryCode(Level.SECTION, code)
+        for level, pattern in (
+            (Level.CLASS, _CLASS),
+            (Level.GROUP, _GROUP),
+            (Level.DIVISION, _DIVISION),
+        ):
+            match = pattern.fullmatch(code)
+            if match is None:
+                continue
+            letter, digits = match.group(1), match.group(2)
+            division = digits[:2]
+            if division not in self.divisions:
+                raise CodeSyntaxError(f"division {division} does not exist in GB/T 4754-2017")
+            section = self.divisions[division].section
+            if letter is not None and letter != section:
+                raise CodeSyntaxError(
+                    f"section letter {letter} does not match division {division} "
+                    f"(section {section})"
+                )
+            return IndustryCode(level, digits)
+        raise CodeSyntaxError(
+            "not an industry code (a class is 4 digits: 5292 or I6422; "
+            "or a division 52, group 527, section F)"
+        )
+
+
+@cache
+def load_structure(directory: Path | None = None) -> Structure:
+    """Load the sections and divisions written in `classification/`."""
+    folder = directory or resource_dir("classification")
+    sections = {
+        row["section"]: Section(
+            row["section"], row["name"], int(row["first_division"]), int(row["last_division"])
+        )
+        for row in data_rows(folder / "gbt4754_sections.csv")
+    }
+    divisions = {
+        row["division"]: Division(row["division"], row["name"], row["section"])
+        for row in data_rows(folder / "gbt4754_divisions.csv")
+    }
+    for division in divisions.values():
+        section = sections.get(division.section)
+        if section is None or not section.covers(division.code):
+            raise DataError(f"division {division.code} is not inside section {division.section}")
+    return Structure(sections, divisions)

@@ -1,0 +1,44 @@
+"""The user's official code table and where digicons finds it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from digicons.codetable import ENV_VAR, config_path, load_code_table, locate_code_table
+from digicons.errors import InputError
+
+
+def test_reference_table_loads(reference_path: Path) -> None:
+    table = load_code_table(reference_path)
+    assert len(table.classes) == 1381
+    assert table.names["5292"] == "互联网零售"
+    assert table.names["K"] == "房地产业"
+    assert table.is_class("6432") and not table.is_class("643")
+
+
+def test_gbk_csv_with_letter_prefixes_and_headings(tmp_path: Path) -> None:
+    path = tmp_path / "codes.csv"
+    path.write_bytes("代码,名称\n门类,\nI6422,互联网游戏服务\n 5292 ,互联网零售\n".encode("gbk"))
+    table = load_code_table(path)
+    assert table.names == {"6422": "互联网游戏服务", "5292": "互联网零售"}
+
+
+def test_a_table_without_classes_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "codes.csv"
+    path.write_text("code,name\n52,零售业\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no 4-digit class codes"):
+        load_code_table(path)
+
+
+def test_locate_prefers_option_then_env_then_config(tmp_path: Path) -> None:
+    explicit = tmp_path / "a.csv"
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "cfg")}
+    assert locate_code_table(None, env) is None
+    config = config_path(env)
+    config.parent.mkdir(parents=True)
+    config.write_text("code,name\n5292,互联网零售\n", encoding="utf-8")
+    assert locate_code_table(None, env) == config
+    assert locate_code_table(None, {**env, ENV_VAR: "/x/codes.xlsx"}) == Path("/x/codes.xlsx")
+    assert locate_code_table(explicit, {**env, ENV_VAR: "/x/codes.xlsx"}) == explicit

@@ -1,0 +1,75 @@
+"""The classification data and SQL are found by an editable install and inside a built wheel."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import digicons
+from digicons.resources import resource_dir
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_editable_install_finds_the_top_level_folders() -> None:
+    assert Path(digicons.__file__).resolve().parent.parent == REPO
+    assert resource_dir("classification") == REPO / "classification"
+    assert (resource_dir("queries")).is_dir()
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    # Offline: hatchling comes from the dev environment, no isolated build environment.
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            str(out),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (found,) = out.glob("digicons-*.whl")
+    return found
+
+
+def test_wheel_ships_data_and_queries(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "digicons/classification/categories.csv" in names
+    assert "digicons/classification/patterns.csv" in names
+    assert any(n.startswith("digicons/queries/") and n.endswith(".sql") for n in names)
+
+
+def test_installed_wheel_runs_without_the_source_tree(wheel: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    code = (
+        "import digicons, digicons.resources as r;"
+        "from digicons.catalogue import load_catalogue;"
+        "c = load_catalogue();"
+        "print(r.resource_dir('classification'), len(c.level('minor')), r.resource_dir('queries'))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(site)!r}); {code}"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    ).stdout.split()
+    assert out[0] == str(site / "digicons" / "classification")
+    assert out[1] == "63"
+    assert out[2] == str(site / "digicons" / "queries")
