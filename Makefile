@@ -23,7 +23,7 @@ test: lint
 
 demo: $(STAMP)
 	mkdir -p demo
-	$(BIN)/digicons catalogue
+	$(BIN)/digicons measure data/sample/ --period 2024Q3 -o demo/tables.xlsx --json demo/result.json --rejects demo/rejects.csv
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

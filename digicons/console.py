@@ -8,6 +8,9 @@ from rich.tree import Tree
 
 from digicons.catalogue import Catalogue
 from digicons.classify import AggregateAnswer, Answer, ClassAnswer, QueryFailure
+from digicons.measure import REASONS, MeasureResult
+
+PARTIAL_CAPTION = "* 含只有部分属于数字消费的行业，按全行业计入（上限口径）"
 
 stdout = Console()
 stderr = Console(stderr=True, soft_wrap=True)
@@ -80,3 +83,41 @@ def error(message: str, hint: str | None = None) -> None:
     stderr.print(f"[bold red]error:[/bold red] [red]{message}[/red]", highlight=False)
     if hint:
         stderr.print(f"[dim]{hint}[/dim]", highlight=False)
+
+
+def measure_summary(result: MeasureResult) -> Table:
+    """The major categories and the reconciliation, as a terminal table."""
+    table = Table(
+        title=f"{result.period.label} 数字消费（单位：{result.unit}）", caption=PARTIAL_CAPTION
+    )
+    for header, justify in (("代码", "left"), ("名称", "left"), ("企业数(家)", "right"),
+                            ("营业收入", "right"), ("同比(%)", "right"), ("占比(%)", "right")):
+        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    for cell in [result.total, *result.level("major")]:
+        yoy, share = result.yoy_pct(cell), result.share_pct(cell)
+        table.add_row(
+            cell.code, ("合计" if cell.level == "total" else cell.name) + ("*" if cell.partial else ""),
+            f"{cell.enterprises:,}", f"{result.convert(cell.revenue):,.2f}",
+            "—" if yoy is None else f"{yoy:.1f}", "—" if share is None else f"{share:.1f}",
+            style="bold" if cell.level == "total" else None,
+        )
+    return table
+
+
+def reconciliation_table(result: MeasureResult) -> Table:
+    rec = result.reconciliation
+    table = Table(title="核对 / reconciliation")
+    table.add_column("")
+    table.add_column("行数", justify="right")
+    table.add_column(f"营业收入（{result.unit}）", justify="right")
+    for label, rows, revenue in (
+        ("读取 read", rec.rows_read, rec.revenue_read),
+        ("数字消费 digital", rec.rows["digital"], rec.revenue["digital"]),
+        ("非数字消费 not digital", rec.rows["not_digital"], rec.revenue["not_digital"]),
+        ("剔除 rejected", rec.rows["rejected"], rec.revenue["rejected"]),
+    ):
+        table.add_row(label, f"{rows:,}", f"{result.convert(revenue):,.2f}")
+    for reason, (n, revenue) in result.rejects_by_reason.items():
+        table.add_row(f"  [dim]{REASONS[reason]}[/dim]", f"{n:,}", f"{result.convert(revenue):,.2f}")
+    table.add_row("有质量标记 flagged", f"{result.flagged_rows:,}", "")
+    return table

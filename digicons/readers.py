@@ -157,3 +157,59 @@ def _read_csv_frame(path: Path, encoding: str) -> pd.DataFrame:
         ) from exc
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InputError(f"{path}: not a readable CSV file ({exc})") from exc
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One enterprise file registered in DuckDB, with the columns found in it."""
+
+    index: int
+    path: Path
+    kind: str
+    encoding: str | None
+    headers: list[str]
+    columns: dict[str, int]
+    unit: str | None  # the revenue unit named in its header, e.g. 营业收入（千元）
+
+
+def expand_inputs(items: list[Path]) -> list[Path]:
+    """Files named, folders (their CSV/Excel/Parquet files, sorted) and glob patterns."""
+    found: list[Path] = []
+    for item in items:
+        text = str(item)
+        if any(ch in text for ch in "*?["):
+            anchor = Path(text.split("*")[0].split("?")[0].split("[")[0]).parent
+            matches = sorted(p for p in anchor.glob(str(Path(text).relative_to(anchor))))
+            if not matches:
+                raise InputError(f"{item}: no files match")
+            found.extend(p for p in matches if p.is_file())
+        elif item.is_dir():
+            inside = sorted(
+                p for p in item.iterdir()
+                if p.is_file() and not p.name.startswith(".")
+                and p.suffix.lower() in CSV_SUFFIXES | EXCEL_SUFFIXES | PARQUET_SUFFIXES
+            )
+            if not inside:
+                raise InputError(f"{item}: folder holds no CSV, Excel or Parquet files")
+            found.extend(inside)
+        else:
+            found.append(item)
+    for path in found:
+        check_readable(path)
+        file_kind(path)
+    return found
+
+
+def transcode_to_utf8(source: Path, target: Path, encoding: str) -> None:
+    """Stream a GB18030 file into UTF-8 (DuckDB reads only UTF-8 without extensions)."""
+    try:
+        with source.open("r", encoding=encoding, newline="") as src, target.open(
+            "w", encoding="utf-8", newline=""
+        ) as dst:
+            while chunk := src.read(1 << 22):
+                dst.write(chunk)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{source}: cannot be decoded as {encoding} (byte {exc.start} of a block)",
+            hint="Name the encoding with --encoding utf-8|gbk.",
+        ) from exc

@@ -1,0 +1,49 @@
+"""Report periods: quarters, as 联网直报 files give them (cumulative from January)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from digicons.errors import UsageError
+
+_FORMS = (
+    re.compile(r"(?P<year>\d{4})\s*[-_/]?\s*[Qq](?P<quarter>[1-4])"),
+    re.compile(r"(?P<year>\d{4})年(?:1[-—~])?(?P<quarter>[1-4])季度"),
+)
+_MONTH = re.compile(r"(?P<year>\d{4})[-/]?(?P<month>03|06|09|12)")
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """A quarter of a year; data cover January to the end of that quarter."""
+
+    year: int
+    quarter: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}Q{self.quarter}"
+
+    @property
+    def label(self) -> str:
+        """The label of a cumulative release: 2024年1-3季度 (or 2024年1季度)."""
+        if self.quarter == 1:
+            return f"{self.year}年1季度"
+        return f"{self.year}年1-{self.quarter}季度"
+
+
+def parse_period(text: str) -> Period:
+    """Parse 2024Q3, 2024-Q3, 2024年3季度, 2024年1-3季度, 202409 or 2024-09 (same rule as SQL)."""
+    value = text.strip()
+    for form in _FORMS:
+        match = form.fullmatch(value)
+        if match:
+            return Period(int(match["year"]), int(match["quarter"]))
+    match = _MONTH.fullmatch(value)
+    if match:
+        return Period(int(match["year"]), int(match["month"]) // 3)
+    raise UsageError(
+        f"period '{text}' is not a quarter",
+        hint="Write it as 2024Q3 (also accepted: 2024年1-3季度, 202409).",
+    )

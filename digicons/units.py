@@ -1,0 +1,30 @@
+"""Money units of enterprise reports and published tables."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from digicons.errors import UsageError
+
+UNITS: dict[str, Decimal] = {
+    "元": Decimal(1),
+    "千元": Decimal(1000),
+    "万元": Decimal(10_000),
+    "亿元": Decimal(100_000_000),
+}
+_ALIASES = {"yuan": "元", "thousand": "千元", "k": "千元", "10k": "万元", "wan": "万元",
+            "100m": "亿元", "yi": "亿元"}
+
+
+def parse_unit(text: str) -> str:
+    """Return the canonical unit name for 元/千元/万元/亿元 (or yuan/thousand/wan/yi)."""
+    value = text.strip()
+    unit = _ALIASES.get(value.lower(), value)
+    if unit not in UNITS:
+        raise UsageError(f"unknown unit '{text}'", hint="Use 元, 千元, 万元 or 亿元.")
+    return unit
+
+
+def convert(value: Decimal, source: str, target: str) -> Decimal:
+    """Convert an amount exactly from one unit to another."""
+    return value * UNITS[source] / UNITS[target]
