@@ -173,10 +173,12 @@ def catalogue(
 @handled
 def measure(
     inputs: Annotated[
-        list[Path], typer.Argument(metavar="INPUT...", help="CSV/Excel/Parquet files, folders or globs.")
+        list[Path],
+        typer.Argument(metavar="INPUT...", help="CSV/Excel/Parquet files, folders or globs."),
     ],
     period: Annotated[
-        str | None, typer.Option("--period", "-p", help="Quarter of the data, e.g. 2024Q3 (报告期).")
+        str | None,
+        typer.Option("--period", "-p", help="Quarter of the data, e.g. 2024Q3 (报告期)."),
     ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Excel workbook to write.")
@@ -190,7 +192,9 @@ def measure(
     input_unit: Annotated[
         str | None, typer.Option("--input-unit", help="Revenue unit of the input (default 千元).")
     ] = None,
-    unit: Annotated[str, typer.Option("--unit", help="Unit of the tables: 元/千元/万元/亿元.")] = "万元",
+    unit: Annotated[
+        str, typer.Option("--unit", help="Unit of the tables: 元/千元/万元/亿元.")
+    ] = "万元",
     encoding: Annotated[
         str | None, typer.Option("--encoding", help="Force the CSV encoding: utf-8 or gbk.")
     ] = None,
@@ -208,8 +212,13 @@ def measure(
     Example: digicons measure data/sample/ --period 2024Q3 -o tables.xlsx --json result.json
     """
     options = MeasureOptions(
-        inputs=inputs, period=period, input_unit=input_unit, unit=unit, encoding=encoding,
-        columns=parse_column_overrides(columns or []), codes=_code_table(codes),
+        inputs=inputs,
+        period=period,
+        input_unit=input_unit,
+        unit=unit,
+        encoding=encoding,
+        columns=parse_column_overrides(columns or []),
+        codes=_code_table(codes),
     )
     targets = [p for p in (output, rejects) if p is not None]
     if json_path is not None and str(json_path) != "-":
@@ -217,7 +226,7 @@ def measure(
     for target in targets:
         check_writable(target)
     with console.stderr.status("measuring…") as status:
-        result = run_measure(options, progress=lambda message: status.update(message))
+        result = run_measure(options, progress=status.update)
     workbook = output or Path(f"digicons-{result.period.key}.xlsx")
     files = [workbook] + [p for p in (json_path, rejects) if p is not None and str(p) != "-"]
     document = result_json(result)

@@ -90,15 +90,24 @@ def measure_summary(result: MeasureResult) -> Table:
     table = Table(
         title=f"{result.period.label} 数字消费（单位：{result.unit}）", caption=PARTIAL_CAPTION
     )
-    for header, justify in (("代码", "left"), ("名称", "left"), ("企业数(家)", "right"),
-                            ("营业收入", "right"), ("同比(%)", "right"), ("占比(%)", "right")):
+    for header, justify in (
+        ("代码", "left"),
+        ("名称", "left"),
+        ("企业数(家)", "right"),
+        ("营业收入", "right"),
+        ("同比(%)", "right"),
+        ("占比(%)", "right"),
+    ):
         table.add_column(header, justify=justify)  # type: ignore[arg-type]
     for cell in [result.total, *result.level("major")]:
         yoy, share = result.yoy_pct(cell), result.share_pct(cell)
         table.add_row(
-            cell.code, ("合计" if cell.level == "total" else cell.name) + ("*" if cell.partial else ""),
-            f"{cell.enterprises:,}", f"{result.convert(cell.revenue):,.2f}",
-            "—" if yoy is None else f"{yoy:.1f}", "—" if share is None else f"{share:.1f}",
+            cell.code,
+            ("合计" if cell.level == "total" else cell.name) + ("*" if cell.partial else ""),
+            f"{cell.enterprises:,}",
+            f"{result.convert(cell.revenue):,.2f}",
+            "—" if yoy is None else f"{yoy:.1f}",
+            "—" if share is None else f"{share:.1f}",
             style="bold" if cell.level == "total" else None,
         )
     return table
@@ -118,6 +127,8 @@ def reconciliation_table(result: MeasureResult) -> Table:
     ):
         table.add_row(label, f"{rows:,}", f"{result.convert(revenue):,.2f}")
     for reason, (n, revenue) in result.rejects_by_reason.items():
-        table.add_row(f"  [dim]{REASONS[reason]}[/dim]", f"{n:,}", f"{result.convert(revenue):,.2f}")
+        table.add_row(
+            f"  [dim]{REASONS[reason]}[/dim]", f"{n:,}", f"{result.convert(revenue):,.2f}"
+        )
     table.add_row("有质量标记 flagged", f"{result.flagged_rows:,}", "")
     return table

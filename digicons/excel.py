@@ -7,8 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
 from openpyxl.cell.cell import Cell
+from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -81,19 +81,28 @@ def _category_sheet(sheet: Worksheet, result: MeasureResult, level: str) -> int:
     put(sheet, 1, 1, f"{result.period.label}数字消费企业营业收入（按{SHEETS[level]}）").font = Font(
         bold=True, size=14
     )
-    put(sheet, 2, 1, f"单位：{result.unit}；统计期：{result.period.label}（{result.period.key}，累计）")
+    put(
+        sheet,
+        2,
+        1,
+        f"单位：{result.unit}；统计期：{result.period.label}（{result.period.key}，累计）",
+    )
     for col, header in enumerate(TABLE_HEADERS, start=1):
         put(sheet, 4, col, header).font = HEADER_FONT
     cells = [result.total, *result.level(level)]
     for r, cell in enumerate(cells, start=5):
-        name = "合计" if cell.level == "total" else cell.name + ("*" if cell.partial else "")
+        name = ("合计" if cell.level == "total" else cell.name) + ("*" if cell.partial else "")
         values: list[tuple[object, str | None]] = [
             (cell.code, None),
             (name, None),
             (cell.enterprises, COUNT),
             (_round(result.convert(cell.revenue), 2), MONEY),
-            (None if cell.revenue_prior is None
-             else _round(result.convert(cell.revenue_prior), 2), MONEY),
+            (
+                None
+                if cell.revenue_prior is None
+                else _round(result.convert(cell.revenue_prior), 2),
+                MONEY,
+            ),
             (_round(result.yoy_pct(cell), 1), PCT),
             (_round(result.share_pct(cell), 1), PCT),
         ]
@@ -113,8 +122,8 @@ def _category_sheet(sheet: Worksheet, result: MeasureResult, level: str) -> int:
     for offset, note in enumerate(notes, start=2):
         put(sheet, end + offset, 1, note)
     sheet.freeze_panes = "A5"
-    for col, width in zip("ABCDEFG", (10, 34, 12, 18, 18, 13, 10), strict=True):
-        sheet.column_dimensions[col].width = width
+    for letter, width in zip("ABCDEFG", (10, 34, 12, 18, 18, 13, 10), strict=True):
+        sheet.column_dimensions[letter].width = width
     return end
 
 
@@ -138,7 +147,10 @@ def _notes_sheet(sheet: Worksheet, result: MeasureResult) -> None:
         ("统计期", f"{result.period.label}（{result.period.key}）"),
         ("金额单位", f"表中为{result.unit}；输入数据为{result.input_unit}"),
         ("部分行业（*）处理方式", "全部计入（full，上限口径）"),
-        ("行业代码表", str(result.code_table) if result.code_table else "未指定（接受所有存在大类的4位代码）"),
+        (
+            "行业代码表",
+            str(result.code_table) if result.code_table else "未指定（接受所有存在大类的4位代码）",
+        ),
         ("数字消费范围", SOURCE_NOTE),
         (),
         ("输入文件", "格式/编码"),
@@ -158,7 +170,7 @@ def _notes_sheet(sheet: Worksheet, result: MeasureResult) -> None:
     for r, line in enumerate(lines, start=1):
         for c, value in enumerate(line, start=1):
             put(sheet, r, c, value)
-            if c == 1 and value in ("输入文件", "剔除原因") or str(value).startswith("核对"):
+            if c == 1 and (value in ("输入文件", "剔除原因") or str(value).startswith("核对")):
                 sheet.cell(r, c).font = HEADER_FONT
     sheet.column_dimensions["A"].width = 40
     sheet.column_dimensions["B"].width = 60
@@ -166,18 +178,25 @@ def _notes_sheet(sheet: Worksheet, result: MeasureResult) -> None:
 
 
 def _quality_sheet(sheet: Worksheet, result: MeasureResult) -> None:
-    from digicons.report import ISSUE_HEADERS, issue_row  # noqa: PLC0415 - avoids an import cycle
+    from digicons.report import ISSUE_HEADERS, issue_row  # avoids an import cycle
 
     room = EXCEL_MAX_ROWS - 2
-    put(sheet, 1, 1, f"剔除 {result.reconciliation.rows['rejected']} 行；"
+    put(
+        sheet,
+        1,
+        1,
+        f"剔除 {result.reconciliation.rows['rejected']} 行；"
         f"有质量标记的保留行 {result.flagged_rows} 行。"
-        + ("" if len(result.issues) <= room else f" 仅列出前 {room} 行，完整清单见 --rejects CSV。"))
+        + (
+            "" if len(result.issues) <= room else f" 仅列出前 {room} 行，完整清单见 --rejects CSV。"
+        ),
+    )
     for col, header in enumerate(ISSUE_HEADERS, start=1):
         put(sheet, 2, col, header).font = HEADER_FONT
     for r, issue in enumerate(result.issues[:room], start=3):
         for col, value in enumerate(issue_row(issue), start=1):
             put(sheet, r, col, value)
     sheet.freeze_panes = "A3"
-    for col, width in zip("ABCDEFGHIJKLMN", (30, 8, 16, 22, 36, 18, 36, 22, 30, 10, 10, 14, 14, 10),
-                          strict=True):
-        sheet.column_dimensions[col].width = width
+    widths = (30, 8, 16, 22, 36, 18, 36, 22, 30, 10, 10, 14, 14, 10)
+    for letter, width in zip("ABCDEFGHIJKLMN", widths, strict=True):
+        sheet.column_dimensions[letter].width = width

@@ -1,4 +1,4 @@
-"""The main job: enterprise revenue files in, the 5 / 22 / 63 tables out, every row accounted for."""
+"""The main job: enterprise files in, the 5 / 22 / 63 tables out, every row accounted for."""
 
 from __future__ import annotations
 
@@ -165,8 +165,7 @@ def measure(options: MeasureOptions, progress: Progress | None = None) -> Measur
     with tempfile.TemporaryDirectory(prefix="digicons-") as scratch:
         report(f"reading {len(paths)} file(s)")
         files = [
-            _register(con, index, path, options, Path(scratch))
-            for index, path in enumerate(paths)
+            _register(con, index, path, options, Path(scratch)) for index, path in enumerate(paths)
         ]
         input_unit = _input_unit(files, options.input_unit)
         con.execute(sql("macros"))
@@ -189,8 +188,16 @@ def measure(options: MeasureOptions, progress: Progress | None = None) -> Measur
     cells, reconciliation, by_reason, flagged = _assemble(catalogue, aggregates)
     issues = [_issue(row, files) for row in issue_rows]
     return MeasureResult(
-        period, input_unit, unit, files, options.codes.source if options.codes else None,
-        cells, reconciliation, by_reason, flagged, issues,
+        period,
+        input_unit,
+        unit,
+        files,
+        options.codes.source if options.codes else None,
+        cells,
+        reconciliation,
+        by_reason,
+        flagged,
+        issues,
     )
 
 
@@ -208,8 +215,11 @@ def _register(
                 readable = scratch / f"{index}.csv"
                 transcode_to_utf8(path, readable, encoding)
             relation = con.read_csv(
-                str(readable), header=True, all_varchar=True,
-                sep="\t" if path.suffix.lower() == ".tsv" else ",", quotechar='"',
+                str(readable),
+                header=True,
+                all_varchar=True,
+                sep="\t" if path.suffix.lower() == ".tsv" else ",",
+                quotechar='"',
             )
         elif kind == "parquet":
             relation = con.read_parquet(str(path), file_row_number=True)
@@ -229,13 +239,11 @@ def _register(
             hint=f"Headers found: {', '.join(headers)}. Map others with --columns KEY=HEADER.",
         )
     unit = header_unit(headers[columns["revenue"]])
-    return InputFile(
-        index, path, kind, encoding, headers, columns, unit if unit in UNITS else None
-    )
+    return InputFile(index, path, kind, encoding, headers, columns, unit if unit in UNITS else None)
 
 
 def _excel_table(path: Path, overrides: dict[str, str]) -> pa.Table:
-    from digicons.readers import read_excel_rows  # noqa: PLC0415 - only Excel inputs need it
+    from digicons.readers import read_excel_rows
 
     headers, rows = read_excel_rows(path)
     industry = match_headers(headers, overrides).get("industry_code")
@@ -297,8 +305,9 @@ def _create_input_view(con: duckdb.DuckDBPyConnection, files: list[InputFile]) -
                     parts.append(f"NULL::DECIMAL(18, 4) AS {key}_value")
                 continue
             # The identifier comes from the file's own schema (an allow-list) and is quoted.
-            column = _quote(actual[[a.lstrip("\ufeff") for a in actual].index(
-                f.headers[f.columns[key]])])
+            column = _quote(
+                actual[[a.lstrip("\ufeff") for a in actual].index(f.headers[f.columns[key]])]
+            )
             kind = types[f.headers[f.columns[key]]]
             numeric = kind != "VARCHAR"
             if key == "industry_code" and numeric and kind in _INTEGER_TYPES:
@@ -306,17 +315,23 @@ def _create_input_view(con: duckdb.DuckDBPyConnection, files: list[InputFile]) -
             else:
                 parts.append(f"CAST({column} AS VARCHAR) AS {key}_raw")
             if key in ("revenue", "revenue_prior"):
-                value = (
-                    f"TRY_CAST({column} AS DECIMAL(18, 4))" if numeric
-                    else f"amount({column})"
-                )
+                value = f"TRY_CAST({column} AS DECIMAL(18, 4))" if numeric else f"amount({column})"
                 parts.append(f"{value} AS {key}_value")
         selects.append(f"SELECT {', '.join(parts)} FROM source_{f.index}")
     con.execute("CREATE TEMP VIEW input_rows AS " + "\nUNION ALL\n".join(selects))
 
 
-_INTEGER_TYPES = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT",
-                  "UINTEGER", "UBIGINT", "HUGEINT"}
+_INTEGER_TYPES = {
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "HUGEINT",
+}
 
 
 def _row_expression(f: InputFile) -> str:
@@ -332,19 +347,23 @@ def _create_lookups(
     con: duckdb.DuckDBPyConnection, catalogue: Catalogue, codes: CodeTable | None
 ) -> None:
     assignments = catalogue.class_map(codes.classes if codes else None)
-    class_map = pa.table({
-        "class_code": [a.class_code for a in assignments],
-        "section": [a.section for a in assignments],
-        "minor": [a.minor for a in assignments],
-        "partial": [a.partial for a in assignments],
-        "pattern": [a.pattern.text if a.pattern else None for a in assignments],
-    })
+    class_map = pa.table(
+        {
+            "class_code": [a.class_code for a in assignments],
+            "section": [a.section for a in assignments],
+            "minor": [a.minor for a in assignments],
+            "partial": [a.partial for a in assignments],
+            "pattern": [a.pattern.text if a.pattern else None for a in assignments],
+        }
+    )
     minors = catalogue.level("minor")
-    levels = pa.table({
-        "minor": [m.code for m in minors],
-        "medium": [catalogue.lineage(m.code)[1].code for m in minors],
-        "major": [catalogue.lineage(m.code)[0].code for m in minors],
-    })
+    levels = pa.table(
+        {
+            "minor": [m.code for m in minors],
+            "medium": [catalogue.lineage(m.code)[1].code for m in minors],
+            "major": [catalogue.lineage(m.code)[0].code for m in minors],
+        }
+    )
     con.from_arrow(class_map).create("class_map")
     con.from_arrow(levels).create("category_levels")
 
@@ -369,7 +388,9 @@ def _period(con: duckdb.DuckDBPyConnection, files: list[InputFile], given: str |
     return parse_period(keys[0])
 
 
-def _query(con: duckdb.DuckDBPyConnection, query: str, files: list[InputFile]) -> list[tuple[Any, ...]]:
+def _query(
+    con: duckdb.DuckDBPyConnection, query: str, files: list[InputFile]
+) -> list[tuple[Any, ...]]:
     try:
         return con.execute(query).fetchall()
     except duckdb.Error as exc:
@@ -406,7 +427,19 @@ def _assemble(
     by_status: dict[str, _Sums] = {}
     by_reason: dict[str, _Sums] = {}
     by_category: dict[str, _Sums] = {}
-    for status, reason, major, medium, minor, grouping, n, rev, prior, matched, flagged in aggregates:
+    for (
+        status,
+        reason,
+        major,
+        medium,
+        minor,
+        grouping,
+        n,
+        rev,
+        prior,
+        matched,
+        flagged,
+    ) in aggregates:
         sums = _Sums(int(n), rev or Decimal(0), prior, matched or Decimal(0), int(flagged))
         if grouping == _BY_STATUS:
             by_status[status] = sums
@@ -417,8 +450,16 @@ def _assemble(
             by_category[code] = sums
 
     def cell(level: str, code: str, name: str, partial: bool, sums: _Sums) -> Cell:
-        return Cell(level, code, name, partial, sums.enterprises, sums.revenue,
-                    sums.revenue_prior, sums.revenue_matched)
+        return Cell(
+            level,
+            code,
+            name,
+            partial,
+            sums.enterprises,
+            sums.revenue,
+            sums.revenue_prior,
+            sums.revenue_matched,
+        )
 
     digital = by_status.get("digital", _EMPTY)
     cells = [cell("total", "", "数字消费合计", any(p.partial for p in catalogue.patterns), digital)]
@@ -430,7 +471,9 @@ def _assemble(
         {s: by_status.get(s, _EMPTY).enterprises for s in STATUSES},
         {s: by_status.get(s, _EMPTY).revenue for s in STATUSES},
     )
-    reasons = {k: (by_reason[k].enterprises, by_reason[k].revenue) for k in REASONS if k in by_reason}
+    reasons = {
+        k: (by_reason[k].enterprises, by_reason[k].revenue) for k in REASONS if k in by_reason
+    }
     flagged = sum(by_status.get(s, _EMPTY).flagged for s in ("digital", "not_digital"))
     return cells, reconciliation, reasons, flagged
 
@@ -438,7 +481,8 @@ def _assemble(
 def _issue(row: tuple[Any, ...], files: list[InputFile]) -> RowIssue:
     file_idx, row_no, status, reason, kept_file, kept_row, flags, *raw = row
     kept = None if kept_file is None else (files[kept_file].path, int(kept_row))
-    values = {key: (None if value is None else cell_text(value)) for key, value in zip(
-        RAW_KEYS, raw, strict=True)}
+    values = {
+        key: (None if value is None else cell_text(value))
+        for key, value in zip(RAW_KEYS, raw, strict=True)
+    }
     return RowIssue(files[file_idx].path, int(row_no), status, reason, kept, tuple(flags), values)
-

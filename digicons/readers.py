@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import glob
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -178,15 +179,16 @@ def expand_inputs(items: list[Path]) -> list[Path]:
     for item in items:
         text = str(item)
         if any(ch in text for ch in "*?["):
-            anchor = Path(text.split("*")[0].split("?")[0].split("[")[0]).parent
-            matches = sorted(p for p in anchor.glob(str(Path(text).relative_to(anchor))))
+            matches = sorted(Path(p) for p in glob.glob(text))
             if not matches:
                 raise InputError(f"{item}: no files match")
             found.extend(p for p in matches if p.is_file())
         elif item.is_dir():
             inside = sorted(
-                p for p in item.iterdir()
-                if p.is_file() and not p.name.startswith(".")
+                p
+                for p in item.iterdir()
+                if p.is_file()
+                and not p.name.startswith(".")
                 and p.suffix.lower() in CSV_SUFFIXES | EXCEL_SUFFIXES | PARQUET_SUFFIXES
             )
             if not inside:
@@ -203,9 +205,10 @@ def expand_inputs(items: list[Path]) -> list[Path]:
 def transcode_to_utf8(source: Path, target: Path, encoding: str) -> None:
     """Stream a GB18030 file into UTF-8 (DuckDB reads only UTF-8 without extensions)."""
     try:
-        with source.open("r", encoding=encoding, newline="") as src, target.open(
-            "w", encoding="utf-8", newline=""
-        ) as dst:
+        with (
+            source.open("r", encoding=encoding, newline="") as src,
+            target.open("w", encoding="utf-8", newline="") as dst,
+        ):
             while chunk := src.read(1 << 22):
                 dst.write(chunk)
     except UnicodeDecodeError as exc:

@@ -1,4 +1,4 @@
-"""Deterministic synthetic enterprise files: valid credit codes, real classes, log-normal revenue."""
+"""Synthetic enterprise files: valid credit codes, real classes, log-normal revenue."""
 
 from __future__ import annotations
 
@@ -18,8 +18,7 @@ from digicons.period import Period
 
 # Real GB/T 4754-2017 classes: some of every division, every class the appendix names, and more
 # of the divisions that overlap (52, 71, 86, O, ...). Checked against the reference in the tests.
-CLASSES = tuple(
-    """
+_CLASS_LIST = """
     0111 0151 0211 0232 0311 0322 0411 0421 0511 0522 0610 0620 0711 0721 0810 0820 0911
     0919 1011 1030 1110 1120 1200 1311 1353 1411 1452 1511 1521 1610 1620 1711 1752 1811
     1821 1910 1939 2011 2032 2110 2130 2211 2222 2311 2319 2411 2438 2511 2524 2611 2651
@@ -39,17 +38,59 @@ CLASSES = tuple(
     8435 8511 8516 8610 8621 8622 8623 8624 8625 8626 8710 8720 8730 8740 8750 8760 8770
     8810 8820 8831 8832 8840 8850 8911 8912 8919 8921 8929 8930 9011 9013 9020 9041 9049
     9052 9100 9210 9225 9310 9320 9411 9415 9511 9522 9610 9620 9700
-    """.split()
-)
+"""
+CLASSES = tuple(_CLASS_LIST.split())
 # Beijing's 16 districts (GB/T 2260).
 DISTRICTS = (
-    "110101", "110102", "110105", "110106", "110107", "110108", "110109", "110111",
-    "110112", "110113", "110114", "110115", "110116", "110117", "110118", "110119",
+    "110101",
+    "110102",
+    "110105",
+    "110106",
+    "110107",
+    "110108",
+    "110109",
+    "110111",
+    "110112",
+    "110113",
+    "110114",
+    "110115",
+    "110116",
+    "110117",
+    "110118",
+    "110119",
 )
-_NAME_HEADS = ("京华", "中关", "博远", "云启", "星河", "华信", "融创", "智联", "长安", "新元",
-               "易达", "天行", "海纳", "明德", "安泰", "鼎盛", "瑞丰", "东方", "恒通", "金桥")
-_NAME_TAILS = ("科技有限公司", "信息技术有限公司", "商贸有限公司", "文化传媒有限公司",
-               "网络科技有限公司", "餐饮管理有限公司", "物流有限公司", "股份有限公司")
+_NAME_HEADS = (
+    "京华",
+    "中关",
+    "博远",
+    "云启",
+    "星河",
+    "华信",
+    "融创",
+    "智联",
+    "长安",
+    "新元",
+    "易达",
+    "天行",
+    "海纳",
+    "明德",
+    "安泰",
+    "鼎盛",
+    "瑞丰",
+    "东方",
+    "恒通",
+    "金桥",
+)
+_NAME_TAILS = (
+    "科技有限公司",
+    "信息技术有限公司",
+    "商贸有限公司",
+    "文化传媒有限公司",
+    "网络科技有限公司",
+    "餐饮管理有限公司",
+    "物流有限公司",
+    "股份有限公司",
+)
 DIGITAL_SHARE = 0.35
 
 
@@ -71,21 +112,21 @@ def generate(spec: SampleSpec) -> pa.Table:
     n = spec.rows
     catalogue = load_catalogue()
     digital = np.array([catalogue.resolve(c).minor is not None for c in CLASSES])
-    weights = np.where(digital, DIGITAL_SHARE / digital.sum(), (1 - DIGITAL_SHARE) / (~digital).sum())
+    weights = np.where(
+        digital, DIGITAL_SHARE / digital.sum(), (1 - DIGITAL_SHARE) / (~digital).sum()
+    )
     codes = np.array(CLASSES)[rng.choice(len(CLASSES), size=n, p=weights)]
     regions = np.array(DISTRICTS)[rng.integers(0, len(DISTRICTS), size=n)]
     revenue = np.round(rng.lognormal(mean=8.0, sigma=1.8, size=n), 1)
     growth = rng.normal(0.08, 0.12, size=n).clip(-0.9, 3.0)
     prior = np.round(revenue / (1 + growth), 1)
     credit = credit_codes(rng, regions)
-    names = (
+    names = np.char.add(
+        np.char.add("北京", np.array(_NAME_HEADS)[rng.integers(0, len(_NAME_HEADS), size=n)]),
         np.char.add(
-            np.char.add("北京", np.array(_NAME_HEADS)[rng.integers(0, len(_NAME_HEADS), size=n)]),
-            np.char.add(
-                np.char.mod("%d", rng.integers(1, 10_000, size=n)),
-                np.array(_NAME_TAILS)[rng.integers(0, len(_NAME_TAILS), size=n)],
-            ),
-        )
+            np.char.mod("%d", rng.integers(1, 10_000, size=n)),
+            np.array(_NAME_TAILS)[rng.integers(0, len(_NAME_TAILS), size=n)],
+        ),
     )
     revenue_text = revenue.astype(str).astype(object)
     prior_text = prior.astype(str).astype(object)
@@ -103,15 +144,17 @@ def generate(spec: SampleSpec) -> pa.Table:
             revenue_text[row] = "不详"
         elif row > 0:
             credit[row] = credit[row - 1]  # a duplicate of the row before
-    return pa.table({
-        "统一社会信用代码": pa.array(credit, pa.string()),
-        "单位详细名称": pa.array(names.astype(object), pa.string()),
-        "行业代码": pa.array(codes, pa.string()),
-        "区划代码": pa.array(regions.astype(object), pa.string()),
-        "营业收入": pa.array(revenue_text, pa.string()),
-        "营业收入上年同期": pa.array(prior_text, pa.string()),
-        "报告期": pa.array(np.full(n, spec.period.key).astype(object), pa.string()),
-    })
+    return pa.table(
+        {
+            "统一社会信用代码": pa.array(credit, pa.string()),
+            "单位详细名称": pa.array(names.astype(object), pa.string()),
+            "行业代码": pa.array(codes, pa.string()),
+            "区划代码": pa.array(regions.astype(object), pa.string()),
+            "营业收入": pa.array(revenue_text, pa.string()),
+            "营业收入上年同期": pa.array(prior_text, pa.string()),
+            "报告期": pa.array(np.full(n, spec.period.key).astype(object), pa.string()),
+        }
+    )
 
 
 def credit_codes(rng: np.random.Generator, regions: np.ndarray) -> np.ndarray:
@@ -144,4 +187,4 @@ def write_sample(spec: SampleSpec, path: Path) -> int:
             pa_csv.write_csv(table, temp)
 
     write_atomically(path, write)
-    return table.num_rows
+    return int(table.num_rows)

@@ -12,8 +12,15 @@ UNITS: dict[str, Decimal] = {
     "万元": Decimal(10_000),
     "亿元": Decimal(100_000_000),
 }
-_ALIASES = {"yuan": "元", "thousand": "千元", "k": "千元", "10k": "万元", "wan": "万元",
-            "100m": "亿元", "yi": "亿元"}
+_ALIASES = {
+    "yuan": "元",
+    "thousand": "千元",
+    "k": "千元",
+    "10k": "万元",
+    "wan": "万元",
+    "100m": "亿元",
+    "yi": "亿元",
+}
 
 
 def parse_unit(text: str) -> str:

@@ -1,0 +1,279 @@
+"""The workbook read back matches the JSON; CLI runs of `measure` and `sample`."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from digicons.cli import app
+from digicons.creditcode import is_valid
+from digicons.period import Period
+from digicons.sample import CLASSES, SampleSpec, generate
+from tests import fixtures
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def quarter(tmp_path: Path) -> Path:
+    return fixtures.write_csv(tmp_path / "q.csv", "gb18030")
+
+
+def run_measure(quarter: Path, *extra: str) -> tuple[Path, dict[str, object]]:
+    out = quarter.parent
+    result = runner.invoke(
+        app,
+        [
+            "measure",
+            str(quarter),
+            "--period",
+            "2024Q3",
+            "-o",
+            str(out / "t.xlsx"),
+            "--json",
+            str(out / "r.json"),
+            "--rejects",
+            str(out / "rej.csv"),
+            *extra,
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    return out / "t.xlsx", json.loads((out / "r.json").read_text(encoding="utf-8"))
+
+
+def test_workbook_matches_json(quarter: Path) -> None:
+    workbook_path, document = run_measure(quarter)
+    book = openpyxl.load_workbook(workbook_path)
+    assert book.sheetnames == ["大类", "中类", "小类", "说明", "数据质量"]
+    rows = document["rows"]
+    assert isinstance(rows, list)
+    for level, title in (("major", "大类"), ("medium", "中类"), ("minor", "小类")):
+        sheet = book[title]
+        assert "2024年1-3季度" in str(sheet["A1"].value) and "万元" in str(sheet["A2"].value)
+        assert [c.value for c in sheet[4]][:7] == [
+            "代码",
+            "名称",
+            "企业数(家)",
+            "营业收入",
+            "上年同期",
+            "同比增长(%)",
+            "占比(%)",
+        ]
+        expected = [r for r in rows if r["level"] in ("total", level)]
+        got = [
+            [c.value for c in row[:7]]
+            for row in sheet.iter_rows(min_row=5, max_row=4 + len(expected))
+        ]
+        assert len(got) == {"major": 6, "medium": 23, "minor": 64}[level]
+        for want, have in zip(expected, got, strict=True):
+            assert have[0] == (want["code"] or None)
+            assert str(have[1]).rstrip("*") in (want["name"], "合计")
+            assert str(have[1]).endswith("*") == want["partial"]
+            assert have[2] == want["enterprises"]
+            assert have[3] == pytest.approx(round(want["revenue"], 2))
+            for value, key, places in ((have[5], "yoy_pct", 1), (have[6], "share_pct", 1)):
+                assert value == (
+                    "—" if want[key] is None else pytest.approx(round(want[key], places))
+                )
+        assert sheet.freeze_panes == "A5"
+        notes = [str(c.value) for c in sheet["A"] if c.value]
+        assert any(n.startswith("* ") for n in notes) and any("资料来源" in n for n in notes)
+    assert len(book["大类"]._charts) == 1
+
+
+def test_quality_sheet_keeps_text_as_text(quarter: Path) -> None:
+    workbook_path, _ = run_measure(quarter)
+    sheet = openpyxl.load_workbook(workbook_path)["数据质量"]
+    names = [c for c in sheet["I"] if c.value and str(c.value).startswith("=")]
+    assert names == []  # the =HYPERLINK name is a kept, unflagged row: not listed
+    reasons = [c.value for c in sheet["D"]][2:]
+    assert sorted(r for r in reasons if r) == sorted(
+        [
+            "duplicate_credit_code",
+            "industry_code_malformed",
+            "industry_code_missing",
+            "revenue_not_numeric",
+            "industry_code_section_mismatch",
+        ]
+    )
+
+
+def test_formula_like_text_is_stored_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "q.csv"
+    path.write_text(
+        '统一社会信用代码,单位名称,行业代码,营业收入\nX,"=HYPERLINK(""http://x"")",ABCD,1\n'
+    )
+    workbook_path, _ = run_measure(path)
+    sheet = openpyxl.load_workbook(workbook_path)["数据质量"]
+    cell = sheet["I3"]
+    assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"
+
+
+def test_rejects_csv_lists_every_reject(quarter: Path) -> None:
+    run_measure(quarter)
+    rows = list(csv.DictReader((quarter.parent / "rej.csv").open(encoding="utf-8-sig")))
+    assert sorted(int(r["行号"]) for r in rows) == [8, 9, 10, 11, 14]
+    assert {r["原因代码"] for r in rows} >= {"duplicate_credit_code"}
+    assert next(r for r in rows if r["行号"] == "11")["营业收入"] == "n/a"
+
+
+def test_json_to_stdout_keeps_stdout_clean(quarter: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "measure",
+            str(quarter),
+            "-p",
+            "2024Q3",
+            "-o",
+            str(quarter.parent / "t.xlsx"),
+            "--json",
+            "-",
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["period"] == "2024Q3"
+    assert "核对" in result.stderr
+
+
+def test_missing_file_exits_3_and_writes_nothing(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["measure", str(tmp_path / "none.csv"), "-p", "2024Q3", "-o", str(tmp_path / "t.xlsx")]
+    )
+    assert result.exit_code == 3 and "no such file" in result.stderr
+    assert "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_column_exits_3_and_writes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "q.csv"
+    path.write_text("统一社会信用代码,单位名称,行业代码\nX,甲,5292\n", encoding="utf-8")
+    result = runner.invoke(
+        app,
+        [
+            "measure",
+            str(path),
+            "-p",
+            "2024Q3",
+            "-o",
+            str(tmp_path / "t.xlsx"),
+            "--json",
+            str(tmp_path / "r.json"),
+        ],
+    )
+    assert result.exit_code == 3
+    assert "required column(s) missing: revenue" in result.stderr
+    assert "Headers found: 统一社会信用代码, 单位名称, 行业代码" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["q.csv"]
+
+
+def test_unwritable_output_exits_4_before_work(quarter: Path) -> None:
+    result = runner.invoke(
+        app,
+        [
+            "measure",
+            str(quarter),
+            "-p",
+            "2024Q3",
+            "-o",
+            str(quarter.parent / "no" / "t.xlsx"),
+            "--json",
+            str(quarter.parent / "r.json"),
+        ],
+    )
+    assert result.exit_code == 4 and "does not exist" in result.stderr
+    assert not (quarter.parent / "r.json").exists()
+
+
+def test_failure_while_writing_leaves_nothing(
+    quarter: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import digicons.cli
+
+    def broken(*_args: object) -> None:
+        raise OSError(28, "No space left on device", "r.json")
+
+    monkeypatch.setattr(digicons.cli, "write_rejects_csv", broken)
+    result = runner.invoke(
+        app,
+        [
+            "measure",
+            str(quarter),
+            "-p",
+            "2024Q3",
+            "-o",
+            str(quarter.parent / "t.xlsx"),
+            "--json",
+            str(quarter.parent / "r.json"),
+            "--rejects",
+            str(quarter.parent / "x.csv"),
+        ],
+    )
+    assert result.exit_code == 4 and "No space left" in result.stderr
+    assert sorted(p.name for p in quarter.parent.iterdir()) == ["q.csv"]
+
+
+def test_bad_unit_and_period_are_usage_errors(quarter: Path) -> None:
+    assert (
+        runner.invoke(app, ["measure", str(quarter), "-p", "2024Q3", "--unit", "美元"]).exit_code
+        == 2
+    )
+    bad = runner.invoke(app, ["measure", str(quarter), "-p", "2024-13"])
+    assert bad.exit_code == 2 and "not a quarter" in bad.stderr
+
+
+def test_columns_option_and_forced_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "q.csv"
+    path.write_bytes("信用码,公司,代码,收入\nX,甲,5292,10\n".encode("gbk"))
+    result = runner.invoke(
+        app,
+        [
+            "measure",
+            str(path),
+            "-p",
+            "2024Q3",
+            "-o",
+            str(tmp_path / "t.xlsx"),
+            "--json",
+            "-",
+            "--encoding",
+            "gbk",
+            "--columns",
+            "credit_code=信用码,name=公司",
+            "--columns",
+            "industry_code=代码,revenue=收入",
+            "--unit",
+            "千元",
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["rows"][0]["revenue"] == 10.0
+
+
+def test_sample_command_is_deterministic(tmp_path: Path) -> None:
+    for name in ("a.parquet", "b.parquet", "c.csv"):
+        result = runner.invoke(app, ["sample", "-n", "500", "-o", str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+    assert (tmp_path / "a.parquet").read_bytes() == (tmp_path / "b.parquet").read_bytes()
+    measured = runner.invoke(
+        app, ["measure", str(tmp_path / "c.csv"), "-o", str(tmp_path / "t.xlsx"), "--json", "-"]
+    )
+    document = json.loads(measured.stdout)
+    assert document["period"] == "2024Q3"  # taken from the 报告期 column
+    assert document["reconciliation"]["rows_read"] == 500
+
+
+def test_sample_rows_are_valid() -> None:
+    table = generate(SampleSpec(2000, Period(2024, 3), dirty_rate=0.0)).to_pydict()
+    assert all(is_valid(c) for c in table["统一社会信用代码"])
+    assert set(table["行业代码"]) <= set(CLASSES)
+    assert len(set(table["区划代码"])) == 16
+
+
+def test_sample_classes_are_real(reference_classes: list[str]) -> None:
+    assert set(CLASSES) <= set(reference_classes)

@@ -1,0 +1,112 @@
+"""Invariants: every level sums to the total; SQL and Python apply the same rules."""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from digicons.catalogue import load_catalogue
+from digicons.creditcode import CHARSET, is_valid
+from digicons.errors import UsageError
+from digicons.measure import MeasureOptions, measure
+from digicons.period import parse_period
+from digicons.resources import sql
+from digicons.sample import CLASSES
+
+row = st.tuples(
+    st.sampled_from([*CLASSES, "ABCD", "", "I6422", "A6422"]),
+    st.one_of(st.integers(-1000, 10**9).map(str), st.sampled_from(["", "x", "1,234.5"])),
+    st.one_of(st.none(), st.integers(0, 10**9).map(str)),
+    st.integers(0, 40),  # credit codes drawn from a small pool, so duplicates happen
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(row, min_size=1, max_size=60))
+def test_every_level_sums_to_the_total(rows: list[tuple[str, str, str | None, int]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "q.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(
+                ["统一社会信用代码", "单位名称", "行业代码", "营业收入", "营业收入上年同期"]
+            )
+            for code, revenue, prior, firm in rows:
+                writer.writerow([f"F{firm}", "x", code, revenue, prior or ""])
+        result = measure(MeasureOptions([path], period="2024Q3"))
+    catalogue = load_catalogue()
+    cells = {c.code: c for c in result.cells if c.level != "total"}
+    total = result.total
+    for parent_level in ("total", "major", "medium"):
+        parents = [total] if parent_level == "total" else result.level(parent_level)
+        for parent in parents:
+            children = (
+                result.level("major")
+                if parent_level == "total"
+                else [cells[c.code] for c in catalogue.children(parent.code)]
+            )
+            assert sum(c.revenue for c in children) == parent.revenue
+            assert sum(c.enterprises for c in children) == parent.enterprises
+            priors = [c.revenue_prior for c in children if c.revenue_prior is not None]
+            assert (sum(priors, Decimal(0)) if priors else None) == parent.revenue_prior
+    rec = result.reconciliation
+    assert rec.rows_read == len(rows)
+    assert rec.rows["digital"] == total.enterprises and rec.revenue["digital"] == total.revenue
+    parseable = Decimal(0)
+    for _, revenue, _, _ in rows:
+        text = revenue.replace(",", "")
+        if text and text.lstrip("-").replace(".", "").isdigit():
+            parseable += Decimal(text)
+    assert rec.revenue_read == parseable
+
+
+_con = duckdb.connect()
+_con.execute(sql("macros"))
+
+codes = st.text(alphabet=CHARSET + "IOZSV", min_size=17, max_size=17)
+
+
+@given(codes, st.sampled_from(list(CHARSET)))
+def test_credit_code_check_agrees_with_python(body: str, last: str) -> None:
+    code = body + last
+    (sql_valid,) = _con.execute("SELECT uscc_valid($c)", {"c": code}).fetchone() or (None,)
+    assert sql_valid == is_valid(code)
+
+
+def test_known_credit_codes() -> None:
+    for code, valid in (
+        ("91110000600037341L", True),
+        ("91110000600037341M", False),
+        ("911100006000373", False),
+    ):
+        assert is_valid(code) is valid
+        assert _con.execute("SELECT uscc_valid($c)", {"c": code}).fetchone() == (valid,)
+
+
+@given(
+    st.integers(1990, 2100),
+    st.integers(1, 4),
+    st.sampled_from(
+        ["{y}Q{q}", "{y}-Q{q}", "{y}q{q}", "{y}年{q}季度", "{y}年1-{q}季度", "{y}{m:02d}"]
+    ),
+)
+def test_period_forms_agree_with_sql(year: int, quarter: int, form: str) -> None:
+    text = form.format(y=year, q=quarter, m=quarter * 3)
+    assert parse_period(text).key == f"{year}Q{quarter}"
+    assert _con.execute("SELECT period_key($p)", {"p": text}).fetchone() == (f"{year}Q{quarter}",)
+
+
+@given(st.text(max_size=8))
+def test_unparseable_periods_agree(text: str) -> None:
+    try:
+        key: str | None = parse_period(text).key
+    except UsageError:
+        key = None
+    (sql_key,) = _con.execute("SELECT period_key(clean($p))", {"p": text}).fetchone() or (None,)
+    assert sql_key == key
