@@ -7,10 +7,12 @@ import datetime as dt
 import glob
 from dataclasses import dataclass
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from digicons.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
@@ -108,6 +110,8 @@ def read_text_table(path: Path, encoding: str | None = None) -> TextTable:
     if kind == "excel":
         headers, rows = read_excel_rows(path)
         return TextTable(path, headers, rows, 2)
+    import pandas as pd
+
     try:
         frame = pd.read_parquet(path).astype("string").fillna("")
     except Exception as exc:  # pyarrow raises many types for a damaged file
@@ -143,6 +147,8 @@ def read_excel_rows(path: Path) -> tuple[list[str], list[list[str]]]:
 
 
 def _read_csv_frame(path: Path, encoding: str) -> pd.DataFrame:
+    import pandas as pd  # slow to import; only small text tables need it
+
     try:
         return pd.read_csv(
             path,

@@ -8,11 +8,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digicons.catalogue import load_catalogue
-from digicons.creditcode import CHARSET, is_valid
+from digicons.creditcode import CHARSET, check_character, is_valid, valid_array
 from digicons.errors import UsageError
 from digicons.measure import MeasureOptions, measure
 from digicons.period import parse_period
@@ -69,24 +70,33 @@ def test_every_level_sums_to_the_total(rows: list[tuple[str, str, str | None, in
 _con = duckdb.connect()
 _con.execute(sql("macros"))
 
-codes = st.text(alphabet=CHARSET + "IOZSV", min_size=17, max_size=17)
+codes = st.one_of(
+    st.none(),
+    st.text(alphabet=CHARSET + "IOZSV", min_size=18, max_size=18),
+    st.builds(
+        lambda body: body + check_character(body),
+        st.text(alphabet=CHARSET, min_size=17, max_size=17),
+    ),
+    st.text(max_size=20),
+)
 
 
-@given(codes, st.sampled_from(list(CHARSET)))
-def test_credit_code_check_agrees_with_python(body: str, last: str) -> None:
-    code = body + last
-    (sql_valid,) = _con.execute("SELECT uscc_valid($c)", {"c": code}).fetchone() or (None,)
-    assert sql_valid == is_valid(code)
+@given(st.lists(codes, max_size=30))
+def test_vectorised_credit_code_check_agrees_with_python(values: list[str | None]) -> None:
+    got = valid_array(pa.array(values, pa.string())).to_pylist()
+    assert got == [v is not None and is_valid(v) for v in values]
 
 
 def test_known_credit_codes() -> None:
-    for code, valid in (
-        ("91110000600037341L", True),
-        ("91110000600037341M", False),
-        ("911100006000373", False),
-    ):
-        assert is_valid(code) is valid
-        assert _con.execute("SELECT uscc_valid($c)", {"c": code}).fetchone() == (valid,)
+    cases = {
+        "91110000600037341L": True,
+        "91110000600037341M": False,
+        "911100006000373": False,
+        "I1110000600037341L": False,
+        None: False,
+    }
+    assert valid_array(pa.array(list(cases))).to_pylist() == list(cases.values())
+    assert [is_valid(c) for c in cases if c is not None] == [True, False, False, False]
 
 
 @given(
