@@ -11,6 +11,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+from duckdb.func import PythonUDFType
 
 from digicons.catalogue import Catalogue, load_catalogue
 from digicons.codetable import CodeTable
@@ -177,7 +178,7 @@ def measure(options: MeasureOptions, progress: Progress | None = None) -> Measur
             valid_array,
             ["VARCHAR"],
             "BOOLEAN",
-            type=duckdb.func.ARROW,
+            type=PythonUDFType.ARROW,
             side_effects=False,
         )
         _create_input_view(con, files)
