@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,25 +13,31 @@ import duckdb
 import pyarrow as pa
 from duckdb.func import PythonUDFType
 
+from digicons import indicators
 from digicons.catalogue import Catalogue, load_catalogue
 from digicons.codetable import CodeTable
 from digicons.creditcode import valid_array
-from digicons.errors import InputError, UsageError
-from digicons.period import Period, parse_period
-from digicons.readers import (
-    InputFile,
-    detect_encoding,
-    expand_inputs,
-    file_kind,
-    transcode_to_utf8,
-)
+from digicons.disclosure import DisclosureRules, Sensitive, suppress
+from digicons.errors import UsageError
+from digicons.indicators import Figures
+from digicons.partial import PartialTreatment, load_list, load_shares
+from digicons.period import Period
+from digicons.readers import InputFile, expand_inputs
+from digicons.regions import region_name
 from digicons.resources import sql
-from digicons.schema import COLUMNS, header_unit, match_headers
-from digicons.units import UNITS, convert, parse_unit
+from digicons.sources import (
+    RAW_KEYS,
+    SourceOptions,
+    find_period,
+    input_unit,
+    register_all,
+    run_query,
+)
+from digicons.units import convert, parse_unit
 
-DEFAULT_INPUT_UNIT = "千元"
 DEFAULT_UNIT = "万元"
 STATUSES = ("digital", "not_digital", "rejected")
+ZERO = Decimal(0)
 
 REASONS: dict[str, str] = {
     "industry_code_missing": "行业代码缺失",
@@ -52,9 +58,9 @@ FLAGS: dict[str, str] = {
     "region_missing": "区划代码缺失",
     "revenue_prior_not_numeric": "营业收入上年同期不是数值（按缺失处理）",
 }
-RAW_KEYS = ("credit_code", "name", "industry_code", "region", "revenue", "revenue_prior", "period")
 
 Progress = Callable[[str], None]
+CellKey = tuple[str | None, str]  # (region, category code); region None: all regions; "" total
 
 
 @dataclass(frozen=True)
@@ -68,20 +74,30 @@ class MeasureOptions:
     encoding: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
     codes: CodeTable | None = None
+    prior: list[Path] = field(default_factory=list)
+    previous: list[Path] = field(default_factory=list)
+    region_level: str = "county"
+    partial: PartialTreatment = field(default_factory=PartialTreatment)
+    bounds: bool = False
+    disclosure: DisclosureRules | None = None
 
 
 @dataclass(frozen=True)
-class Cell:
+class Cell(Figures):
     """One row of a published table: a category (or the total) and its sums, in the input unit."""
 
-    level: str
-    code: str
-    name: str
-    partial: bool
-    enterprises: int
-    revenue: Decimal
-    revenue_prior: Decimal | None
-    revenue_matched: Decimal
+    level: str = ""
+    code: str = ""
+    name: str = ""
+    partial: bool = False
+    region: str | None = None
+    largest: tuple[Decimal, ...] = ()
+    upper_revenue: Decimal = ZERO
+    lower_revenue: Decimal = ZERO
+
+    @property
+    def key(self) -> CellKey:
+        return (self.region, self.code)
 
 
 @dataclass(frozen=True)
@@ -97,7 +113,29 @@ class Reconciliation:
 
     @property
     def revenue_read(self) -> Decimal:
-        return sum(self.revenue.values(), Decimal(0))
+        return sum(self.revenue.values(), ZERO)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Where 上年同期 came from, and how well --prior files matched the current enterprises."""
+
+    source: str  # "column" or "files"
+    files: tuple[Path, ...] = ()
+    unmatched_enterprises: int = 0
+    unmatched_revenue: Decimal = ZERO
+    vanished_enterprises: int = 0
+    vanished_revenue: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class QuarterDerivation:
+    """A single quarter derived from two cumulative files; enterprises missing on either side."""
+
+    files: tuple[Path, ...]
+    without_previous: int
+    vanished_enterprises: int
+    vanished_revenue: Decimal
 
 
 @dataclass(frozen=True)
@@ -118,15 +156,31 @@ class MeasureResult:
     """Everything the outputs need: cells of every level, reconciliation, rejects and flags."""
 
     period: Period
+    quarter_only: bool
     input_unit: str
     unit: str
     inputs: list[InputFile]
     code_table: Path | None
     cells: list[Cell]
+    region_cells: list[Cell]
+    region_level: str
     reconciliation: Reconciliation
     rejects_by_reason: dict[str, tuple[int, Decimal]]
     flagged_rows: int
     issues: list[RowIssue]
+    comparison: Comparison
+    quarter: QuarterDerivation | None
+    treatment: PartialTreatment
+    without_share: int
+    bounds: bool
+    disclosure: DisclosureRules | None = None
+    suppressed: frozenset[CellKey] = frozenset()
+
+    @property
+    def period_label(self) -> str:
+        if self.quarter_only:
+            return f"{self.period.year}年{self.period.quarter}季度"
+        return self.period.label
 
     def convert(self, value: Decimal) -> Decimal:
         """An amount in the output unit."""
@@ -139,17 +193,31 @@ class MeasureResult:
     def level(self, level: str) -> list[Cell]:
         return [c for c in self.cells if c.level == level]
 
+    def is_suppressed(self, cell: Cell) -> bool:
+        return cell.key in self.suppressed
+
     def yoy_pct(self, cell: Cell) -> Decimal | None:
-        """Growth over the rows that have a prior value; None when there is no positive base."""
-        if cell.revenue_prior is None or cell.revenue_prior <= 0:
-            return None
-        return (cell.revenue_matched / cell.revenue_prior - 1) * 100
+        return indicators.yoy_pct(cell)
 
     def share_pct(self, cell: Cell) -> Decimal | None:
-        """Share of total digital-consumption revenue."""
-        if self.total.revenue == 0:
-            return None
-        return cell.revenue / self.total.revenue * 100
+        return indicators.share_pct(cell, self._total_of(cell))
+
+    def share_change_pp(self, cell: Cell) -> Decimal | None:
+        return indicators.share_change_pp(cell, self._total_of(cell))
+
+    def pull_pp(self, cell: Cell) -> Decimal | None:
+        return indicators.pull_pp(cell, self._total_of(cell))
+
+    def contribution_pct(self, cell: Cell) -> Decimal | None:
+        return indicators.contribution_pct(cell, self._total_of(cell))
+
+    def _total_of(self, cell: Cell) -> Cell:
+        if cell.region is None:
+            return self.total
+        return next(c for c in self.region_cells if c.region == cell.region and c.level == "total")
+
+    def regions(self) -> list[str]:
+        return sorted({c.region for c in self.region_cells if c.region is not None})
 
 
 def measure(options: MeasureOptions, progress: Progress | None = None) -> MeasureResult:
@@ -159,18 +227,17 @@ def measure(options: MeasureOptions, progress: Progress | None = None) -> Measur
     paths = expand_inputs(options.inputs)
     if not paths:
         raise UsageError("no input files given")
+    if options.prior and options.previous:
+        raise UsageError("--prior and --quarter-only cannot be used together")
     unit = parse_unit(options.unit)
+    sources = SourceOptions(options.encoding, options.columns)
     with (
         duckdb.connect(
             config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
         ) as con,
         tempfile.TemporaryDirectory(prefix="digicons-") as scratch,
     ):
-        report(f"reading {len(paths)} file(s)")
-        files = [
-            _register(con, index, path, options, Path(scratch)) for index, path in enumerate(paths)
-        ]
-        input_unit = _input_unit(files, options.input_unit)
+        con.execute("SET temp_directory = $dir", {"dir": scratch})
         con.execute(sql("macros"))
         # The check digit in numpy is many times faster than the same arithmetic in SQL.
         con.create_function(
@@ -181,183 +248,51 @@ def measure(options: MeasureOptions, progress: Progress | None = None) -> Measur
             type=PythonUDFType.ARROW,
             side_effects=False,
         )
-        _create_input_view(con, files)
-        _create_lookups(con, catalogue, options.codes)
-        period = _period(con, files, options.period)
+        report(f"reading {len(paths)} file(s)")
+        files = register_all(con, "input", paths, sources, Path(scratch))
+        unit_in = input_unit(files, options.input_unit)
+        period = find_period(con, files, options.period)
+        if options.previous and period.quarter == 1:
+            raise UsageError("--quarter-only needs a period after the first quarter")
+        _create_lookups(con, catalogue, options, period)
+        _create_side_tables(con, options, Path(scratch), sources)
         con.execute(
-            "CREATE TEMP TABLE run_settings AS "
-            "SELECT $period AS period, $label AS period_label, $has_region AS has_region",
+            "CREATE TEMP TABLE run_settings AS SELECT $period AS period, $label AS period_label, "
+            "$has_region AS has_region, $prior AS prior_from_files, $quarter AS quarter_only, "
+            "$partial AS partial_mode, $level AS region_level",
             {
                 "period": period.key,
                 "label": period.label,
                 "has_region": any("region" in f.columns for f in files),
+                "prior": bool(options.prior),
+                "quarter": bool(options.previous),
+                "partial": options.partial.mode,
+                "level": options.region_level,
             },
         )
+        con.execute(sql("classified"))
+        report("finding repeated credit codes")
+        run_query(con, sql("duplicates"), files)
         con.execute(sql("checked"))
         report("checking, classifying and aggregating")
-        aggregates = _query(con, sql("aggregate"), files)
-    cells, reconciliation, by_reason, flagged, issue_rows = _assemble(catalogue, aggregates)
-    issues = [_issue(row, files) for row in issue_rows]
-    return MeasureResult(
-        period,
-        input_unit,
-        unit,
-        files,
-        options.codes.source if options.codes else None,
-        cells,
-        reconciliation,
-        by_reason,
-        flagged,
-        issues,
-    )
-
-
-def _register(
-    con: duckdb.DuckDBPyConnection, index: int, path: Path, options: MeasureOptions, scratch: Path
-) -> InputFile:
-    kind = file_kind(path)
-    encoding = None
-    view = f"source_{index}"
-    try:
-        if kind == "csv":
-            encoding = detect_encoding(path, options.encoding)
-            readable = path
-            if encoding != "utf-8":
-                readable = scratch / f"{index}.csv"
-                transcode_to_utf8(path, readable, encoding)
-            relation = con.read_csv(
-                str(readable),
-                header=True,
-                all_varchar=True,
-                sep="\t" if path.suffix.lower() == ".tsv" else ",",
-                quotechar='"',
-            )
-        elif kind == "parquet":
-            relation = con.read_parquet(str(path), file_row_number=True)
-        else:
-            relation = con.from_arrow(_excel_table(path, options.columns))
-        relation.create_view(view)
-    except duckdb.Error as exc:
-        raise InputError(f"{path}: cannot be read ({_first_line(exc)})") from exc
-    headers = [c for c in relation.columns if c not in ("file_row_number", "__row_no")]
-    headers = [h.lstrip("\ufeff") for h in headers]
-    columns = match_headers(headers, options.columns)
-    missing = [c for c in COLUMNS if c.required and c.key not in columns]
-    if missing:
-        names = ", ".join(f"{c.key} ({' / '.join(c.aliases[:3])})" for c in missing)
-        raise InputError(
-            f"{path}: required column(s) missing: {names}",
-            hint=f"Headers found: {', '.join(headers)}. Map others with --columns KEY=HEADER.",
-        )
-    unit = header_unit(headers[columns["revenue"]])
-    return InputFile(index, path, kind, encoding, headers, columns, unit if unit in UNITS else None)
-
-
-def _excel_table(path: Path, overrides: dict[str, str]) -> pa.Table:
-    from digicons.readers import read_excel_rows
-
-    headers, rows = read_excel_rows(path)
-    industry = match_headers(headers, overrides).get("industry_code")
-    columns: dict[str, list[str | None]] = {}
-    for position, header in enumerate(headers):
-        values: list[str | None] = [row[position] or None for row in rows]
-        if position == industry:
-            # A code typed as a number lost its leading zero (0111 → 111); put it back.
-            values = [v.zfill(4) if v and v.isdigit() and len(v) < 4 else v for v in values]
-        columns[_unique(header or f"column{position + 1}", columns)] = values
-    columns["__row_no"] = [str(n) for n in range(2, len(rows) + 2)]
-    return pa.table(columns)
-
-
-def _unique(name: str, taken: dict[str, list[str | None]]) -> str:
-    candidate, n = name, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{name}_{n}"
-    return candidate
-
-
-def _input_unit(files: list[InputFile], given: str | None) -> str:
-    named = {f.unit for f in files if f.unit is not None}
-    if given is not None:
-        unit = parse_unit(given)
-        clash = [f for f in files if f.unit is not None and f.unit != unit]
-        if clash:
-            raise UsageError(
-                f"{clash[0].path}: the revenue header says {clash[0].unit}, "
-                f"but --input-unit is {unit}",
-            )
-        return unit
-    if len(named) > 1:
-        raise UsageError(
-            f"input files name different revenue units: {', '.join(sorted(named))}",
-            hint="Measure files of one unit together.",
-        )
-    return named.pop() if named else DEFAULT_INPUT_UNIT
-
-
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def _create_input_view(con: duckdb.DuckDBPyConnection, files: list[InputFile]) -> None:
-    """One view `input_rows` over all files, columns renamed to fixed names."""
-    types = {}
-    selects = []
-    for f in files:
-        described = con.execute(f"DESCRIBE source_{f.index}").fetchall()
-        types = {str(name).lstrip("\ufeff"): str(kind) for name, kind, *_ in described}
-        actual = [str(name) for name, *_ in described]
-        parts = [f"{f.index} AS file_idx", _row_expression(f) + " AS row_no"]
-        for key in RAW_KEYS:
-            if key not in f.columns:
-                parts.append(f"NULL::VARCHAR AS {key}_raw")
-                if key in ("revenue", "revenue_prior"):
-                    parts.append(f"NULL::DECIMAL(18, 4) AS {key}_value")
-                continue
-            # The identifier comes from the file's own schema (an allow-list) and is quoted.
-            column = _quote(
-                actual[[a.lstrip("\ufeff") for a in actual].index(f.headers[f.columns[key]])]
-            )
-            kind = types[f.headers[f.columns[key]]]
-            numeric = kind != "VARCHAR"
-            if key == "industry_code" and numeric and kind in _INTEGER_TYPES:
-                parts.append(f"lpad(CAST({column} AS VARCHAR), 4, '0') AS {key}_raw")
-            else:
-                parts.append(f"CAST({column} AS VARCHAR) AS {key}_raw")
-            if key in ("revenue", "revenue_prior"):
-                value = f"TRY_CAST({column} AS DECIMAL(18, 4))" if numeric else f"amount({column})"
-                parts.append(f"{value} AS {key}_value")
-        selects.append(f"SELECT {', '.join(parts)} FROM source_{f.index}")
-    con.execute("CREATE TEMP VIEW input_rows AS " + "\nUNION ALL\n".join(selects))
-
-
-_INTEGER_TYPES = {
-    "TINYINT",
-    "SMALLINT",
-    "INTEGER",
-    "BIGINT",
-    "UTINYINT",
-    "USMALLINT",
-    "UINTEGER",
-    "UBIGINT",
-    "HUGEINT",
-}
-
-
-def _row_expression(f: InputFile) -> str:
-    """The row number a person sees: spreadsheet row for CSV/Excel (header is row 1)."""
-    if f.kind == "parquet":
-        return "file_row_number + 1"
-    if f.kind == "excel":
-        return "CAST(__row_no AS BIGINT)"
-    return "row_number() OVER () + 1"
+        aggregates = run_query(con, sql("aggregate"), files)
+        vanished = {
+            name: run_query(con, side_sql("vanished", name), files)[0]
+            for name, wanted in (("prior", options.prior), ("previous", options.previous))
+            if wanted
+        }
+    sets = _decode(aggregates)
+    result = _assemble(catalogue, sets, files, options, period, unit_in, unit, vanished)
+    if options.disclosure is not None:
+        result = _disclose(result, catalogue, options.disclosure)
+    return result
 
 
 def _create_lookups(
-    con: duckdb.DuckDBPyConnection, catalogue: Catalogue, codes: CodeTable | None
+    con: duckdb.DuckDBPyConnection, catalogue: Catalogue, options: MeasureOptions, period: Period
 ) -> None:
-    assignments = catalogue.class_map(codes.classes if codes else None)
+    """The materialised rule (class → minor), the category levels, and partial-treatment data."""
+    assignments = catalogue.class_map(options.codes.classes if options.codes else None)
     class_map = pa.table(
         {
             "class_code": [a.class_code for a in assignments],
@@ -375,127 +310,273 @@ def _create_lookups(
             "major": [catalogue.lineage(m.code)[0].code for m in minors],
         }
     )
+    treatment = options.partial
+    shares = (
+        load_shares(treatment.file, catalogue, period)
+        if treatment.mode == "shares" and treatment.file
+        else []
+    )
+    listed = load_list(treatment.file) if treatment.mode == "list" and treatment.file else []
     con.from_arrow(class_map).create("class_map")
     con.from_arrow(levels).create("category_levels")
-
-
-def _period(con: duckdb.DuckDBPyConnection, files: list[InputFile], given: str | None) -> Period:
-    if given is not None:
-        return parse_period(given)
-    if not any("period" in f.columns for f in files):
-        raise UsageError("no period given", hint="Name the quarter with --period 2024Q3.")
-    found = _query(
-        con,
-        "SELECT DISTINCT period_key(clean(period_raw)) FROM input_rows "
-        "WHERE nullif(clean(period_raw), '') IS NOT NULL",
-        files,
-    )
-    keys = sorted({str(row[0]) for row in found if row[0] is not None})
-    if len(keys) != 1:
-        raise UsageError(
-            f"the files hold {len(keys)} periods ({', '.join(keys) or 'none recognised'})",
-            hint="Name the quarter with --period 2024Q3.",
+    con.from_arrow(
+        pa.table(
+            {
+                "class_code": pa.array([s[0] for s in shares], pa.string()),
+                "region": pa.array([s[1] for s in shares], pa.string()),
+                "share": pa.array([s[2] for s in shares], pa.decimal128(9, 8)),
+            }
         )
-    return parse_period(keys[0])
+    ).create("partial_shares")
+    con.from_arrow(pa.table({"credit_code": pa.array(listed, pa.string())})).create("partial_list")
 
 
-def _query(
-    con: duckdb.DuckDBPyConnection, query: str, files: list[InputFile]
-) -> list[tuple[Any, ...]]:
-    try:
-        return con.execute(query).fetchall()
-    except duckdb.Error as exc:
-        names = ", ".join(str(f.path) for f in files)
-        raise InputError(
-            f"cannot read the input ({names}): {_first_line(exc)}",
-            hint="Check that every row has as many fields as the header.",
-        ) from exc
+def _create_side_tables(
+    con: duckdb.DuckDBPyConnection, options: MeasureOptions, scratch: Path, sources: SourceOptions
+) -> None:
+    """prior_by_code (--prior) and previous_by_code (--quarter-only): one row per credit code."""
+    for name, paths in (("prior", options.prior), ("previous", options.previous)):
+        if paths:
+            files = register_all(
+                con,
+                name,
+                expand_inputs(paths),
+                sources,
+                scratch,
+                frozenset({"credit_code", "revenue"}),
+            )
+            run_query(con, side_sql("by_code", name), files)
+        else:
+            con.execute(
+                f"CREATE TEMP TABLE {name}_by_code (credit_code VARCHAR, "
+                "revenue DECIMAL(18, 4), revenue_prior DECIMAL(18, 4))"
+            )
 
 
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+def side_sql(query: str, side: str) -> str:
+    """A query over the --prior or --quarter-only files: `{side}` names their views."""
+    if side not in ("prior", "previous"):
+        raise ValueError(side)
+    return sql(query).replace("{side}", side)
 
 
-# GROUPING() bits of (reason, major, medium, minor, issue_key) in aggregate.sql, per grouping set.
-_BY_STATUS, _BY_REASON, _BY_MAJOR, _BY_MEDIUM, _BY_MINOR, _BY_ROW = 31, 15, 23, 19, 17, 30
+# The grouping sets of aggregate.sql, by the columns each groups on.
+_COLUMNS = ("status", "reason", "issue_key", "region_key", "major", "medium", "minor")
+_SETS = {
+    "status": ("status",),
+    "reason": ("status", "reason"),
+    "row": ("status", "issue_key"),
+    "major": ("major",),
+    "medium": ("major", "medium"),
+    "minor": ("major", "medium", "minor"),
+    "region": ("region_key",),
+    "region_major": ("region_key", "major"),
+    "region_medium": ("region_key", "major", "medium"),
+}
+_SET_OF_ID = {
+    sum(1 << (len(_COLUMNS) - 1 - i) for i, c in enumerate(_COLUMNS) if c not in columns): name
+    for name, columns in _SETS.items()
+}
 
 
-@dataclass(frozen=True)
-class _Sums:
-    enterprises: int
-    revenue: Decimal
-    revenue_prior: Decimal | None
-    revenue_matched: Decimal
-    flagged: int
+def _decode(aggregates: list[tuple[Any, ...]]) -> dict[str, list[dict[str, Any]]]:
+    """Split the rows of aggregate.sql by grouping set, as dictionaries."""
+    names = (
+        *_COLUMNS,
+        "set_id",
+        "rows",
+        "revenue_all",
+        "flagged",
+        "prior_missing",
+        "prior_missing_revenue",
+        "previous_missing",
+        "without_share",
+        "revenue_weighted_out",
+        "enterprises",
+        "revenue",
+        "revenue_prior",
+        "revenue_matched",
+        "top2",
+        "upper_revenue",
+        "lower_revenue",
+        "issue",
+    )
+    sets: dict[str, list[dict[str, Any]]] = {name: [] for name in _SETS}
+    for row in aggregates:
+        record = dict(zip(names, row, strict=True))
+        sets[_SET_OF_ID[record["set_id"]]].append(record)
+    return sets
 
 
-_EMPTY = _Sums(0, Decimal(0), None, Decimal(0), 0)
+def _cell(record: dict[str, Any] | None, **labels: Any) -> Cell:
+    r = record or {}
+    return Cell(
+        enterprises=int(r.get("enterprises") or 0),
+        revenue=r.get("revenue") or ZERO,
+        revenue_prior=r.get("revenue_prior"),
+        revenue_matched=r.get("revenue_matched") or ZERO,
+        largest=tuple(r.get("top2") or ()),
+        upper_revenue=r.get("upper_revenue") or ZERO,
+        lower_revenue=r.get("lower_revenue") or ZERO,
+        **labels,
+    )
 
 
 def _assemble(
-    catalogue: Catalogue, aggregates: list[tuple[Any, ...]]
-) -> tuple[
-    list[Cell],
-    Reconciliation,
-    dict[str, tuple[int, Decimal]],
-    int,
-    list[tuple[str, dict[str, Any]]],
-]:
-    by_status: dict[str, _Sums] = {}
-    issues: list[tuple[str, dict[str, Any]]] = []
-    by_reason: dict[str, _Sums] = {}
-    by_category: dict[str, _Sums] = {}
-    for row in aggregates:
-        status, reason, major, medium, minor, key, grouping, n, rev, prior, matched, flagged = row[
-            :12
-        ]
-        sums = _Sums(int(n), rev or Decimal(0), prior, matched or Decimal(0), int(flagged))
-        if grouping == _BY_ROW:
-            if key is not None:
-                issues.append((status, row[12]))
-        elif grouping == _BY_STATUS:
-            by_status[status] = sums
-        elif grouping == _BY_REASON and reason is not None:
-            by_reason[reason] = sums
-        elif status == "digital" and grouping in (_BY_MAJOR, _BY_MEDIUM, _BY_MINOR):
-            code = {_BY_MAJOR: major, _BY_MEDIUM: medium, _BY_MINOR: minor}[grouping]
-            by_category[code] = sums
-
-    def cell(level: str, code: str, name: str, partial: bool, sums: _Sums) -> Cell:
-        return Cell(
-            level,
-            code,
-            name,
-            partial,
-            sums.enterprises,
-            sums.revenue,
-            sums.revenue_prior,
-            sums.revenue_matched,
+    catalogue: Catalogue,
+    sets: dict[str, list[dict[str, Any]]],
+    files: list[InputFile],
+    options: MeasureOptions,
+    period: Period,
+    unit_in: str,
+    unit: str,
+    vanished: dict[str, tuple[Any, ...]],
+) -> MeasureResult:
+    by_status = {r["status"]: r for r in sets["status"]}
+    any_partial = any(p.partial for p in catalogue.patterns)
+    # The digital total is the sum over majors (rows with no category fall in major NULL).
+    majors = {r["major"]: r for r in sets["major"] if r["major"] is not None}
+    total = _merge(list(majors.values()))
+    by_code = {
+        **majors,
+        **{r["medium"]: r for r in sets["medium"] if r["medium"] is not None},
+        **{r["minor"]: r for r in sets["minor"] if r["minor"] is not None},
+    }
+    cells = [_cell(total, level="total", code="", name="数字消费合计", partial=any_partial)]
+    cells += [
+        _cell(
+            by_code.get(c.code),
+            level=c.level,
+            code=c.code,
+            name=c.name,
+            partial=catalogue.is_partial(c.code),
         )
-
-    digital = by_status.get("digital", _EMPTY)
-    cells = [cell("total", "", "数字消费合计", any(p.partial for p in catalogue.patterns), digital)]
-    cells.extend(
-        cell(c.level, c.code, c.name, catalogue.is_partial(c.code), by_category.get(c.code, _EMPTY))
         for c in catalogue.categories.values()
-    )
+    ]
+    region_cells = _region_cells(catalogue, sets, any_partial)
+
+    def status_sum(status: str, key: str) -> Any:
+        return (by_status.get(status) or {}).get(key)
+
+    weighted_out = status_sum("digital", "revenue_weighted_out") or ZERO
     reconciliation = Reconciliation(
-        {s: by_status.get(s, _EMPTY).enterprises for s in STATUSES},
-        {s: by_status.get(s, _EMPTY).revenue for s in STATUSES},
+        {s: int(status_sum(s, "rows") or 0) for s in STATUSES},
+        {
+            "digital": cells[0].revenue,
+            "not_digital": (status_sum("not_digital", "revenue_all") or ZERO) + weighted_out,
+            "rejected": status_sum("rejected", "revenue_all") or ZERO,
+        },
     )
     reasons = {
-        k: (by_reason[k].enterprises, by_reason[k].revenue) for k in REASONS if k in by_reason
+        r["reason"]: (int(r["rows"]), r["revenue_all"] or ZERO)
+        for r in sets["reason"]
+        if r["reason"] is not None
     }
-    flagged = sum(by_status.get(s, _EMPTY).flagged for s in ("digital", "not_digital"))
-    issues.sort(key=lambda item: (item[1]["file_idx"], item[1]["row_no"]))
-    return cells, reconciliation, reasons, flagged, issues
+    ordered = {k: reasons[k] for k in REASONS if k in reasons}
+    flagged = sum(int(status_sum(s, "flagged") or 0) for s in ("digital", "not_digital"))
+    rows = sorted(
+        (r for r in sets["row"] if r["issue_key"] is not None), key=lambda r: r["issue_key"]
+    )
+    issues = [_issue(r["status"], r["issue"], files) for r in rows]
+    comparison = Comparison("column")
+    if options.prior:
+        n, revenue = vanished["prior"]
+        comparison = Comparison(
+            "files",
+            tuple(options.prior),
+            int(status_sum("digital", "prior_missing") or 0),
+            status_sum("digital", "prior_missing_revenue") or ZERO,
+            int(n),
+            revenue or ZERO,
+        )
+    quarter = None
+    if options.previous:
+        n, revenue = vanished["previous"]
+        quarter = QuarterDerivation(
+            tuple(options.previous),
+            sum(int(status_sum(s, "previous_missing") or 0) for s in ("digital", "not_digital")),
+            int(n),
+            revenue or ZERO,
+        )
+    return MeasureResult(
+        period=period,
+        quarter_only=bool(options.previous),
+        input_unit=unit_in,
+        unit=unit,
+        inputs=files,
+        code_table=options.codes.source if options.codes else None,
+        cells=cells,
+        region_cells=region_cells,
+        region_level=options.region_level,
+        reconciliation=reconciliation,
+        rejects_by_reason=ordered,
+        flagged_rows=flagged,
+        issues=issues,
+        comparison=comparison,
+        quarter=quarter,
+        treatment=options.partial,
+        without_share=sum(int(status_sum(s, "without_share") or 0) for s in STATUSES),
+        bounds=options.bounds,
+    )
 
 
-def _issue(item: tuple[str, dict[str, Any]], files: list[InputFile]) -> RowIssue:
-    status, details = item
-    kept_file = details["kept_file_idx"]
-    kept = None if kept_file is None else (files[kept_file].path, int(details["kept_row_no"]))
-    values = {key: details[key] for key in RAW_KEYS}
+def _merge(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """Sum several aggregate records (the total from the majors)."""
+    merged: dict[str, Any] = {}
+    for key in ("enterprises", "revenue", "revenue_matched", "upper_revenue", "lower_revenue"):
+        merged[key] = sum((r.get(key) or 0 for r in records), ZERO)
+    priors = [r["revenue_prior"] for r in records if r.get("revenue_prior") is not None]
+    merged["revenue_prior"] = sum(priors, ZERO) if priors else None
+    merged["top2"] = sorted((v for r in records for v in (r.get("top2") or ())), reverse=True)[:2]
+    return merged
+
+
+def _region_cells(
+    catalogue: Catalogue, sets: dict[str, list[dict[str, Any]]], any_partial: bool
+) -> list[Cell]:
+    """Region × (total, majors, mediums), digital rows only; regions without any are left out."""
+    totals = {r["region_key"]: r for r in sets["region"] if (r.get("enterprises") or 0) > 0}
+    found = {
+        (r["region_key"], r["major"]): r for r in sets["region_major"] if r["major"] is not None
+    }
+    found.update(
+        {
+            (r["region_key"], r["medium"]): r
+            for r in sets["region_medium"]
+            if r["medium"] is not None
+        }
+    )
+    cells = []
+    for region in sorted(totals):
+        name = region_name(region)
+        cells.append(
+            _cell(
+                totals[region],
+                level="total",
+                code="",
+                name=name,
+                partial=any_partial,
+                region=region,
+            )
+        )
+        for category in catalogue.categories.values():
+            if category.level in ("major", "medium"):
+                cells.append(
+                    _cell(
+                        found.get((region, category.code)),
+                        level=category.level,
+                        code=category.code,
+                        name=category.name,
+                        partial=catalogue.is_partial(category.code),
+                        region=region,
+                    )
+                )
+    return cells
+
+
+def _issue(status: str, details: dict[str, Any], files: list[InputFile]) -> RowIssue:
+    kept_key = details["kept_key"]
+    kept = None if kept_key is None else (files[kept_key >> 40].path, kept_key & (2**40 - 1))
     return RowIssue(
         files[details["file_idx"]].path,
         int(details["row_no"]),
@@ -503,5 +584,34 @@ def _issue(item: tuple[str, dict[str, Any]], files: list[InputFile]) -> RowIssue
         details["reason"],
         kept,
         tuple(details["flags"]),
-        values,
+        {key: details[key] for key in RAW_KEYS},
     )
+
+
+def _disclose(result: MeasureResult, catalogue: Catalogue, rules: DisclosureRules) -> MeasureResult:
+    """Apply primary and secondary suppression over every published table."""
+    cells: dict[CellKey, Sensitive] = {
+        c.key: Sensitive(c.enterprises, c.revenue, c.largest)
+        for c in [*result.cells, *result.region_cells]
+    }
+    groups: list[tuple[CellKey, list[CellKey]]] = []
+    regions = result.regions()
+    for parent in [None, *regions]:
+        groups.append(((parent, ""), [(parent, m.code) for m in catalogue.level("major")]))
+        for major in catalogue.level("major"):
+            groups.append(
+                ((parent, major.code), [(parent, m.code) for m in catalogue.children(major.code)])
+            )
+        if parent is None:
+            for medium in catalogue.level("medium"):
+                groups.append(
+                    ((None, medium.code), [(None, m.code) for m in catalogue.children(medium.code)])
+                )
+    if regions:
+        for category in [
+            "",
+            *(c.code for c in catalogue.categories.values() if c.level != "minor"),
+        ]:
+            groups.append(((None, category), [(r, category) for r in regions]))
+    hidden = suppress(cells, groups, rules)
+    return replace(result, disclosure=rules, suppressed=frozenset(hidden))

@@ -7,8 +7,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from digicons.measure import FLAGS, RAW_KEYS, REASONS, MeasureResult, RowIssue
+from digicons.measure import FLAGS, REASONS, MeasureResult, RowIssue
 from digicons.schema import BY_KEY
+from digicons.sources import RAW_KEYS
 
 ISSUE_HEADERS = [
     "文件",

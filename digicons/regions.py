@@ -1,0 +1,40 @@
+"""Administrative division codes (GB/T 2260): names, and rolling codes up to a level."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from digicons.errors import UsageError
+from digicons.resources import data_rows, resource_dir
+
+LEVELS = ("province", "city", "county")
+UNKNOWN = "（区划代码缺失）"
+
+
+@cache
+def region_names() -> dict[str, str]:
+    """Code → name for the divisions the project knows."""
+    return {
+        row["code"]: row["name"]
+        for row in data_rows(resource_dir("classification") / "gbt2260_regions.csv")
+    }
+
+
+def region_name(code: str) -> str:
+    """The name of a region code; the code itself when unknown."""
+    if code == "":
+        return UNKNOWN
+    return region_names().get(code, code)
+
+
+def parse_level(text: str) -> str:
+    if text not in LEVELS:
+        raise UsageError(f"unknown region level '{text}'", hint="Use province, city or county.")
+    return text
+
+
+def roll_up(code: str, level: str) -> str:
+    """The same rule as checked.sql: 6-digit codes to XX0000 / XXXX00; anything else unchanged."""
+    if len(code) != 6 or not code.isdigit() or level == "county":
+        return code
+    return code[:4] + "00" if level == "city" else code[:2] + "0000"

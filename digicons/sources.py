@@ -1,0 +1,243 @@
+"""Enterprise files registered in DuckDB as views with fixed column names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from digicons.errors import InputError, UsageError
+from digicons.period import Period, parse_period
+from digicons.readers import (
+    InputFile,
+    detect_encoding,
+    file_kind,
+    read_excel_rows,
+    transcode_to_utf8,
+)
+from digicons.schema import COLUMNS, header_unit, match_headers
+from digicons.units import UNITS, parse_unit
+
+DEFAULT_INPUT_UNIT = "千元"
+RAW_KEYS = ("credit_code", "name", "industry_code", "region", "revenue", "revenue_prior", "period")
+REQUIRED = frozenset(c.key for c in COLUMNS if c.required)
+
+
+@dataclass(frozen=True)
+class SourceOptions:
+    """How to read a set of files: forced encoding and header overrides."""
+
+    encoding: str | None = None
+    columns: dict[str, str] | None = None
+
+
+def register(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    index: int,
+    path: Path,
+    options: SourceOptions,
+    scratch: Path,
+    required: frozenset[str] = REQUIRED,
+) -> InputFile:
+    """Register one file as view `{name}_{index}` and find its columns."""
+    kind = file_kind(path)
+    encoding = None
+    view = f"{name}_{index}"
+    try:
+        if kind == "csv":
+            encoding = detect_encoding(path, options.encoding)
+            readable = path
+            if encoding != "utf-8":
+                readable = scratch / f"{name}_{index}.csv"
+                transcode_to_utf8(path, readable, encoding)
+            relation = con.read_csv(
+                str(readable),
+                header=True,
+                all_varchar=True,
+                sep="\t" if path.suffix.lower() == ".tsv" else ",",
+                quotechar='"',
+            )
+        elif kind == "parquet":
+            relation = con.read_parquet(str(path), file_row_number=True)
+        else:
+            relation = con.from_arrow(_excel_table(path, options.columns or {}))
+        relation.create_view(view)
+    except duckdb.Error as exc:
+        raise InputError(f"{path}: cannot be read ({first_line(exc)})") from exc
+    headers = [c for c in relation.columns if c not in ("file_row_number", "__row_no")]
+    headers = [h.lstrip("\ufeff") for h in headers]
+    columns = match_headers(headers, options.columns or {})
+    missing = [c for c in COLUMNS if c.key in required and c.key not in columns]
+    if missing:
+        names = ", ".join(f"{c.key} ({' / '.join(c.aliases[:3])})" for c in missing)
+        raise InputError(
+            f"{path}: required column(s) missing: {names}",
+            hint=f"Headers found: {', '.join(headers)}. Map others with --columns KEY=HEADER.",
+        )
+    unit = header_unit(headers[columns["revenue"]])
+    return InputFile(index, path, kind, encoding, headers, columns, unit if unit in UNITS else None)
+
+
+def _excel_table(path: Path, overrides: dict[str, str]) -> pa.Table:
+    headers, rows = read_excel_rows(path)
+    industry = match_headers(headers, overrides).get("industry_code")
+    columns: dict[str, list[str | None]] = {}
+    for position, header in enumerate(headers):
+        values: list[str | None] = [row[position] or None for row in rows]
+        if position == industry:
+            # A code typed as a number lost its leading zero (0111 → 111); put it back.
+            values = [v.zfill(4) if v and v.isdigit() and len(v) < 4 else v for v in values]
+        columns[_unique(header or f"column{position + 1}", columns)] = values
+    columns["__row_no"] = [str(n) for n in range(2, len(rows) + 2)]
+    return pa.table(columns)
+
+
+def _unique(name: str, taken: dict[str, list[str | None]]) -> str:
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name}_{n}"
+    return candidate
+
+
+def input_unit(files: list[InputFile], given: str | None) -> str:
+    named = {f.unit for f in files if f.unit is not None}
+    if given is not None:
+        unit = parse_unit(given)
+        clash = [f for f in files if f.unit is not None and f.unit != unit]
+        if clash:
+            raise UsageError(
+                f"{clash[0].path}: the revenue header says {clash[0].unit}, "
+                f"but --input-unit is {unit}",
+            )
+        return unit
+    if len(named) > 1:
+        raise UsageError(
+            f"input files name different revenue units: {', '.join(sorted(named))}",
+            hint="Measure files of one unit together.",
+        )
+    return named.pop() if named else DEFAULT_INPUT_UNIT
+
+
+def _quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def create_rows_view(
+    con: duckdb.DuckDBPyConnection, files: list[InputFile], name: str, view: str
+) -> None:
+    """One view `view` over the files registered as `name_N`, columns renamed to fixed names."""
+    selects = []
+    for f in files:
+        described = con.execute(f"DESCRIBE {name}_{f.index}").fetchall()
+        types = {str(col).lstrip("\ufeff"): str(kind) for col, kind, *_ in described}
+        actual = [str(col) for col, *_ in described]
+        parts = [f"{f.index} AS file_idx", _row_expression(f) + " AS row_no"]
+        for key in RAW_KEYS:
+            if key not in f.columns:
+                parts.append(f"NULL::VARCHAR AS {key}_raw")
+                if key in ("revenue", "revenue_prior"):
+                    parts.append(f"NULL::DECIMAL(18, 4) AS {key}_value")
+                continue
+            # The identifier comes from the file's own schema (an allow-list) and is quoted.
+            column = _quote(
+                actual[[a.lstrip("\ufeff") for a in actual].index(f.headers[f.columns[key]])]
+            )
+            kind = types[f.headers[f.columns[key]]]
+            numeric = kind != "VARCHAR"
+            if key == "industry_code" and numeric and kind in _INTEGER_TYPES:
+                parts.append(f"lpad(CAST({column} AS VARCHAR), 4, '0') AS {key}_raw")
+            else:
+                parts.append(f"CAST({column} AS VARCHAR) AS {key}_raw")
+            if key in ("revenue", "revenue_prior"):
+                value = f"TRY_CAST({column} AS DECIMAL(18, 4))" if numeric else f"amount({column})"
+                parts.append(f"{value} AS {key}_value")
+        selects.append(f"SELECT {', '.join(parts)} FROM {name}_{f.index}")
+    con.execute(f"CREATE TEMP VIEW {view} AS " + "\nUNION ALL\n".join(selects))
+
+
+_INTEGER_TYPES = {
+    "TINYINT",
+    "SMALLINT",
+    "INTEGER",
+    "BIGINT",
+    "UTINYINT",
+    "USMALLINT",
+    "UINTEGER",
+    "UBIGINT",
+    "HUGEINT",
+}
+
+
+def _row_expression(f: InputFile) -> str:
+    """The row number a person sees: spreadsheet row for CSV/Excel (header is row 1)."""
+    if f.kind == "parquet":
+        return "file_row_number + 1"
+    if f.kind == "excel":
+        return "CAST(__row_no AS BIGINT)"
+    return "row_number() OVER () + 1"
+
+
+def find_period(
+    con: duckdb.DuckDBPyConnection, files: list[InputFile], given: str | None
+) -> Period:
+    """The period of the run: --period, else the one period of the 报告期 column."""
+    if given is not None:
+        return parse_period(given)
+    if not any("period" in f.columns for f in files):
+        raise UsageError("no period given", hint="Name the quarter with --period 2024Q3.")
+    found = run_query(
+        con,
+        "SELECT DISTINCT period_key(clean(period_raw)) FROM input_rows "
+        "WHERE nullif(clean(period_raw), '') IS NOT NULL",
+        files,
+    )
+    keys = sorted({str(row[0]) for row in found if row[0] is not None})
+    if len(keys) != 1:
+        raise UsageError(
+            f"the files hold {len(keys)} periods ({', '.join(keys) or 'none recognised'})",
+            hint="Name the quarter with --period 2024Q3.",
+        )
+    return parse_period(keys[0])
+
+
+def run_query(
+    con: duckdb.DuckDBPyConnection, query: str, files: list[InputFile]
+) -> list[tuple[Any, ...]]:
+    try:
+        return con.execute(query).fetchall()
+    except duckdb.Error as exc:
+        names = ", ".join(str(f.path) for f in files)
+        raise InputError(
+            f"cannot read the input ({names}): {first_line(exc)}",
+            hint="Check that every row has as many fields as the header.",
+        ) from exc
+
+
+def first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+# GROUPING() bits of (reason, major, medium, minor, issue_key) in aggregate.sql, per grouping set.
+_BY_STATUS, _BY_REASON, _BY_MAJOR, _BY_MEDIUM, _BY_MINOR, _BY_ROW = 31, 15, 23, 19, 17, 30
+
+
+def register_all(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    paths: list[Path],
+    options: SourceOptions,
+    scratch: Path,
+    required: frozenset[str] = REQUIRED,
+) -> list[InputFile]:
+    """Register files as `name_0`, `name_1`, … and one view `name_rows` over them all."""
+    files = [
+        register(con, name, index, path, options, scratch, required)
+        for index, path in enumerate(paths)
+    ]
+    create_rows_view(con, files, name, f"{name}_rows")
+    return files
