@@ -6,7 +6,6 @@ import re
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -24,30 +23,37 @@ def is_valid(code: str) -> bool:
     return bool(_SHAPE.fullmatch(code)) and check_character(code[:17]) == code[17]
 
 
-_VALUE = np.full(256, -1, dtype=np.int64)
+_INVALID = 255
+_VALUE = np.full(256, _INVALID, dtype=np.uint8)
 for _i, _ch in enumerate(CHARSET):
     _VALUE[ord(_ch)] = _i
 _FIRST = np.zeros(256, dtype=bool)
 for _ch in "0123456789ANY":
     _FIRST[ord(_ch)] = True
-_WEIGHTS = np.array(WEIGHTS, dtype=np.int64)
+_WEIGHTS = np.array(WEIGHTS, dtype=np.int32)
 
 
 def valid_array(codes: pa.Array | pa.ChunkedArray) -> pa.Array:
     """`is_valid` over a whole Arrow column at once (DuckDB calls it as the SQL uscc_valid)."""
     array = codes.combine_chunks() if isinstance(codes, pa.ChunkedArray) else codes
-    array = array.cast(pa.large_string())
-    result = np.zeros(len(array), dtype=bool)
-    lengths = pc.fill_null(pc.binary_length(array), 0).to_numpy(zero_copy_only=False)
-    rows = np.flatnonzero(lengths == 18)
+    if array.type != pa.string():
+        array = array.cast(pa.string())
+    n = len(array)
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset : array.offset + n + 1]
+    data_buffer = array.buffers()[2]
+    data = np.frombuffer(data_buffer, dtype=np.uint8) if data_buffer else np.zeros(0, np.uint8)
+    rows = np.flatnonzero(np.diff(offsets) == 18)
+    result = np.zeros(n, dtype=bool)
     if len(rows):
-        # Every kept code is 18 ASCII bytes: their bytes form an (n, 18) matrix.
-        chosen = array if len(rows) == len(array) else array.take(pa.array(rows))
-        offsets = np.frombuffer(chosen.buffers()[1], dtype=np.int64)[: len(chosen) + 1]
-        data = np.frombuffer(chosen.buffers()[2], dtype=np.uint8)
-        matrix = data[offsets[0] : offsets[0] + 18 * len(chosen)].reshape(-1, 18)
+        # Every candidate is 18 bytes: gather them into an (n, 18) matrix of character values.
+        if len(rows) == n:  # the usual case: a contiguous block of 18-byte codes
+            matrix = data[offsets[0] : offsets[0] + 18 * n].reshape(n, 18)
+        else:
+            matrix = data[offsets[rows][:, None] + np.arange(18)]
         values = _VALUE[matrix]
-        shaped = (values >= 0).all(axis=1) & _FIRST[matrix[:, 0]]
-        check = (31 - (values[:, :17] * _WEIGHTS).sum(axis=1) % 31) % 31
+        shaped = (values != _INVALID).all(axis=1) & _FIRST[matrix[:, 0]]
+        check = (31 - (values[:, :17].astype(np.int32) @ _WEIGHTS) % 31) % 31
         result[rows] = shaped & (check == values[:, 17])
+    if array.null_count:
+        result &= np.asarray(array.is_valid())
     return pa.array(result)

@@ -270,8 +270,9 @@ def measure(options: MeasureOptions, progress: Progress | None = None) -> Measur
                 "level": options.region_level,
             },
         )
-        con.execute(sql("classified"))
         report("finding repeated credit codes")
+        run_query(con, sql("duplicate_hashes"), files)
+        con.execute(sql("classified"))
         run_query(con, sql("duplicates"), files)
         con.execute(sql("checked"))
         report("checking, classifying and aggregating")
@@ -474,9 +475,7 @@ def _assemble(
     }
     ordered = {k: reasons[k] for k in REASONS if k in reasons}
     flagged = sum(int(status_sum(s, "flagged") or 0) for s in ("digital", "not_digital"))
-    rows = sorted(
-        (r for r in sets["row"] if r["issue_key"] is not None), key=lambda r: r["issue_key"]
-    )
+    rows = sorted((r for r in sets["row"] if r["issue_key"]), key=lambda r: r["issue_key"])
     issues = [_issue(r["status"], r["issue"], files) for r in rows]
     comparison = Comparison("column")
     if options.prior:
@@ -583,7 +582,7 @@ def _issue(status: str, details: dict[str, Any], files: list[InputFile]) -> RowI
         status,
         details["reason"],
         kept,
-        tuple(details["flags"]),
+        tuple(flag for bit, flag in enumerate(FLAGS) if details["flag_bits"] >> bit & 1),
         {key: details[key] for key in RAW_KEYS},
     )
 

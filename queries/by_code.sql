@@ -8,5 +8,5 @@ SELECT
     arg_min(revenue_value, CAST(file_idx AS BIGINT) * 1099511627776 + row_no) AS revenue,
     arg_min(revenue_prior_value, CAST(file_idx AS BIGINT) * 1099511627776 + row_no) AS revenue_prior
 FROM {side}_rows
-WHERE nullif(clean(credit_code_raw), '') IS NOT NULL AND revenue_value IS NOT NULL
+WHERE NOT blank(credit_code_raw) AND revenue_value IS NOT NULL
 GROUP BY 1;

@@ -1,6 +1,6 @@
 -- Purpose: every input row judged: status (digital / not_digital / rejected), reject reason,
---   weight of a partial (*) industry, region key, data-quality flags, and the details of the rows a
---   person must see.
+--   weight of a partial (*) industry, region key, data-quality flags (bits), and a key for the
+--   rows a person must see.
 -- Needs: view classified (classified.sql), table duplicates (duplicates.sql), tables partial_shares
 --   (class_code, region, share) and partial_list (credit_code); function uscc_valid.
 -- Parameters: none.
@@ -39,17 +39,25 @@ flagged AS (
     SELECT
         j.*,
         CAST(coalesce(j.weight_given, 1.0) AS DECIMAL(9, 8)) AS weight,
-        list_filter([
-            CASE WHEN coalesce(j.credit_code, '') = '' THEN 'credit_code_missing'
-                 WHEN NOT uscc_valid(j.credit_code) THEN 'credit_code_check_failed' END,
-            CASE WHEN j.revenue < 0 THEN 'revenue_negative' END,
-            CASE WHEN nullif(clean(j.name_raw), '') IS NULL THEN 'name_missing' END,
-            CASE WHEN j.has_region AND coalesce(j.region, '') = '' THEN 'region_missing' END,
-            CASE WHEN j.revenue_prior_value IS NULL
-                      AND nullif(clean(j.revenue_prior_raw), '') IS NOT NULL
-                 THEN 'revenue_prior_not_numeric' END
-        ], lambda f: f IS NOT NULL) AS flags
+        -- Flags as booleans: a list per row costs more than everything else here.
+        coalesce(j.credit_code, '') = '' AS f_credit_missing,
+        coalesce(j.credit_code, '') <> '' AND NOT uscc_valid(j.credit_code) AS f_check_digit,
+        coalesce(j.revenue < 0, false) AS f_negative,
+        blank(j.name_raw) AS f_name_missing,
+        j.has_region AND coalesce(j.region, '') = '' AS f_region_missing,
+        j.revenue_prior_value IS NULL AND NOT blank(j.revenue_prior_raw)
+            AS f_prior_not_numeric
     FROM judged AS j
+),
+marked AS (
+    SELECT
+        f.*,
+        -- Bits in the order of digicons.measure.FLAGS.
+        CAST(f.f_credit_missing AS INTEGER) + 2 * CAST(f.f_check_digit AS INTEGER)
+            + 4 * CAST(f.f_negative AS INTEGER) + 8 * CAST(f.f_name_missing AS INTEGER)
+            + 16 * CAST(f.f_region_missing AS INTEGER)
+            + 32 * CAST(f.f_prior_not_numeric AS INTEGER) AS flag_bits
+    FROM flagged AS f
 )
 SELECT
     file_idx,
@@ -62,6 +70,11 @@ SELECT
     partial AND weight_given IS NULL AND reason IS NULL AS without_share,
     revenue,
     revenue_prior,
+    -- Weighted amounts are rounded to the input's 4 decimals; with weight 1 they are exact.
+    CASE WHEN weight = 1 THEN revenue ELSE CAST(revenue * weight AS DECIMAL(18, 4)) END
+        AS revenue_weighted,
+    CASE WHEN weight = 1 THEN revenue_prior ELSE CAST(revenue_prior * weight AS DECIMAL(18, 4)) END
+        AS revenue_prior_weighted,
     prior_missing,
     previous_missing,
     reason,
@@ -70,22 +83,18 @@ SELECT
         WHEN minor IS NULL OR weight = 0 THEN 'not_digital'
         ELSE 'digital'
     END AS status,
-    len(flags) > 0 AS flagged,
-    -- One key per row worth showing a person (NULL for the rest), and that row's details.
-    CASE WHEN reason IS NOT NULL OR len(flags) > 0
-         THEN CAST(file_idx AS BIGINT) * 1099511627776 + row_no END AS issue_key,
-    CASE WHEN reason IS NOT NULL OR len(flags) > 0 THEN struct_pack(
-        file_idx := file_idx,
-        row_no := row_no,
-        reason := reason,
-        kept_key := CASE WHEN reason = 'duplicate_credit_code' THEN first_key END,
-        flags := flags,
-        credit_code := credit_code_raw,
-        name := name_raw,
-        industry_code := industry_code_raw,
-        region := region_raw,
-        revenue := revenue_raw,
-        revenue_prior := revenue_prior_raw,
-        period := period_raw
-    ) END AS issue
-FROM flagged;
+    flag_bits,
+    -- The row's key when a person must see it (rejected or flagged), else 0. Arithmetic, not
+    -- CASE: DuckDB computes an expression shared by several columns once only outside a CASE,
+    -- and flag_bits calls the check-digit function.
+    (CAST(file_idx AS BIGINT) * 1099511627776 + row_no)
+        * CAST(reason IS NOT NULL OR flag_bits <> 0 AS BIGINT) AS issue_key,
+    CASE WHEN reason = 'duplicate_credit_code' THEN first_key END AS kept_key,
+    credit_code_raw,
+    name_raw,
+    industry_code_raw,
+    region_raw,
+    revenue_raw,
+    revenue_prior_raw,
+    period_raw
+FROM marked;

@@ -1,6 +1,7 @@
 -- Purpose: scalar macros shared by the measure queries.
 -- Needs: nothing. Parameters: none.
 -- clean(): text without surrounding spaces of any width (ASCII, no-break, ideographic).
+-- blank(): NULL, empty or only spaces (one cheap test, unlike clean(x) = '').
 -- amount(): text as exported (spaces, thousands separators) to an exact decimal, NULL if not a number.
 -- period_key(): '2024Q3', '2024-Q3', '2024年3季度', '2024年1-3季度', '202409', '2024-09' to '2024Q3'.
 CREATE OR REPLACE TEMP MACRO is_space(code_point) AS
@@ -14,6 +15,9 @@ CREATE OR REPLACE TEMP MACRO clean(x) AS
             THEN trim(x, ' ' || chr(9) || chr(10) || chr(13) || chr(160) || chr(12288))
         ELSE x
     END;
+
+CREATE OR REPLACE TEMP MACRO blank(x) AS
+    x IS NULL OR regexp_full_match(x, '[\s\x{a0}\x{3000}]*');
 
 CREATE OR REPLACE TEMP MACRO amount(x) AS
     coalesce(
