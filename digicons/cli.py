@@ -18,12 +18,15 @@ from digicons import console
 from digicons.catalogue import catalogue_records, catalogue_tree, load_catalogue
 from digicons.classify import Classifier, QueryFailure, answer_to_dict, classify_file
 from digicons.codetable import CodeTable, load_code_table, locate_code_table
+from digicons.disclosure import DisclosureRules, parse_dominance
 from digicons.errors import DigiconsError, UsageError
 from digicons.excel import write_workbook
 from digicons.measure import MeasureOptions
 from digicons.measure import measure as run_measure
 from digicons.outputs import check_writable, staged
+from digicons.partial import parse_treatment
 from digicons.period import parse_period
+from digicons.regions import parse_level
 from digicons.report import result_json, write_rejects_csv
 from digicons.sample import SampleSpec, write_sample
 from digicons.schema import parse_column_overrides
@@ -203,6 +206,42 @@ def measure(
         typer.Option("--columns", help="Map headers: revenue=本季收入,name=单位名称."),
     ] = None,
     codes: CodesOption = None,
+    prior: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--prior", help="Last year's same-period file(s): the comparable base (同口径)."
+        ),
+    ] = None,
+    quarter_only: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--quarter-only",
+            help="Previous cumulative file(s) of the same year: derive the single quarter.",
+        ),
+    ] = None,
+    region_level: Annotated[
+        str, typer.Option("--region-level", help="Roll regions up: province, city or county.")
+    ] = "county",
+    partial: Annotated[
+        str,
+        typer.Option("--partial", help="Partial (*) industries: full, exclude, shares or list."),
+    ] = "full",
+    partial_file: Annotated[
+        Path | None,
+        typer.Option("--partial-file", help="The shares CSV or enterprise list for --partial."),
+    ] = None,
+    bounds: Annotated[
+        bool, typer.Option("--bounds", help="Show lower and upper bounds side by side.")
+    ] = False,
+    confidential: Annotated[
+        bool, typer.Option("--confidential", help="Suppress disclosive cells (保密处理).")
+    ] = False,
+    min_enterprises: Annotated[
+        int, typer.Option("--min-enterprises", help="With --confidential: fewest enterprises.")
+    ] = 3,
+    dominance: Annotated[
+        str, typer.Option("--dominance", help="With --confidential: top n hold > k% (n,k).")
+    ] = "2,85",
 ) -> None:
     """Measure digital consumption: enterprise revenue → 大类/中类/小类 tables. 数字消费测算.
 
@@ -211,6 +250,10 @@ def measure(
 
     Example: digicons measure data/sample/ --period 2024Q3 -o tables.xlsx --json result.json
     """
+    rules = None
+    if confidential:
+        n, k = parse_dominance(dominance)
+        rules = DisclosureRules(min_enterprises, n, k)
     options = MeasureOptions(
         inputs=inputs,
         period=period,
@@ -219,6 +262,12 @@ def measure(
         encoding=encoding,
         columns=parse_column_overrides(columns or []),
         codes=_code_table(codes),
+        prior=prior or [],
+        previous=quarter_only or [],
+        region_level=parse_level(region_level),
+        partial=parse_treatment(partial, partial_file),
+        bounds=bounds,
+        disclosure=rules,
     )
     targets = [p for p in (output, rejects) if p is not None]
     if json_path is not None and str(json_path) != "-":
@@ -240,6 +289,8 @@ def measure(
     screen = console.stderr if json_path is not None and str(json_path) == "-" else console.stdout
     screen.print(console.measure_summary(result))
     screen.print(console.reconciliation_table(result))
+    for note in console.measure_notes(result):
+        screen.print(note)
     written = ", ".join(str(f) for f in files)
     console.stderr.print(f"written: {written}")
     if json_path is not None and str(json_path) == "-":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.console import Console
 from rich.table import Table
 from rich.tree import Tree
@@ -9,8 +11,7 @@ from rich.tree import Tree
 from digicons.catalogue import Catalogue
 from digicons.classify import AggregateAnswer, Answer, ClassAnswer, QueryFailure
 from digicons.measure import REASONS, MeasureResult
-
-PARTIAL_CAPTION = "* 含只有部分属于数字消费的行业，按全行业计入（上限口径）"
+from digicons.report import cell_values
 
 stdout = Console()
 stderr = Console(stderr=True, soft_wrap=True)
@@ -86,31 +87,57 @@ def error(message: str, hint: str | None = None) -> None:
 
 
 def measure_summary(result: MeasureResult) -> Table:
-    """The major categories and the reconciliation, as a terminal table."""
+    """The major categories, as a terminal table."""
     table = Table(
-        title=f"{result.period.label} 数字消费（单位：{result.unit}）", caption=PARTIAL_CAPTION
+        title=f"{result.period_label} 数字消费（单位：{result.unit}）",
+        caption=f"* 含只有部分属于数字消费的行业：{result.treatment.description}",
     )
-    for header, justify in (
-        ("代码", "left"),
-        ("名称", "left"),
-        ("企业数(家)", "right"),
-        ("营业收入", "right"),
-        ("同比(%)", "right"),
-        ("占比(%)", "right"),
-    ):
-        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    for header in ("代码", "名称", "企业数", "营业收入", "同比%", "占比%", "拉动"):
+        table.add_column(
+            header,
+            justify="left" if header in ("代码", "名称") else "right",
+            no_wrap=header == "名称",
+        )
     for cell in [result.total, *result.level("major")]:
-        yoy, share = result.yoy_pct(cell), result.share_pct(cell)
+        values = cell_values(result, cell)
+
+        def show(key: str, spec: str, values: dict[str, Any] = values) -> str:
+            value = values[key]
+            return "—" if value is None else format(value, spec)
+
         table.add_row(
             cell.code,
             ("合计" if cell.level == "total" else cell.name) + ("*" if cell.partial else ""),
-            f"{cell.enterprises:,}",
-            f"{result.convert(cell.revenue):,.2f}",
-            "—" if yoy is None else f"{yoy:.1f}",
-            "—" if share is None else f"{share:.1f}",
+            show("enterprises", ","),
+            show("revenue", ",.2f"),
+            show("yoy_pct", ".1f"),
+            show("share_pct", ".1f"),
+            show("pull_pp", ".2f"),
             style="bold" if cell.level == "total" else None,
         )
     return table
+
+
+def measure_notes(result: MeasureResult) -> list[str]:
+    """One line each for the choices a reader of the tables must know."""
+    notes = []
+    comparison = result.comparison
+    if comparison.source == "files":
+        notes.append(
+            f"上年同期取自 --prior 文件：本期 {comparison.unmatched_enterprises:,} 家企业未匹配"
+            f"（营业收入 {result.convert(comparison.unmatched_revenue):,.2f}），"
+            f"上年 {comparison.vanished_enterprises:,} 家企业本期未出现。"
+        )
+    if result.quarter is not None:
+        notes.append(
+            f"单季度 = 本期累计 − 上期累计：{result.quarter.without_previous:,} 家企业上期无数据，"
+            f"上期 {result.quarter.vanished_enterprises:,} 家企业本期未出现。"
+        )
+    if result.without_share:
+        notes.append(f"{result.without_share:,} 行部分行业缺少折算系数，按全部计入。")
+    if result.disclosure is not None:
+        notes.append(f"保密处理：隐蔽 {len(result.suppressed):,} 个单元格。")
+    return notes
 
 
 def reconciliation_table(result: MeasureResult) -> Table:

@@ -49,13 +49,13 @@ def run_measure(quarter: Path, *extra: str) -> tuple[Path, dict[str, object]]:
 def test_workbook_matches_json(quarter: Path) -> None:
     workbook_path, document = run_measure(quarter)
     book = openpyxl.load_workbook(workbook_path)
-    assert book.sheetnames == ["大类", "中类", "小类", "说明", "数据质量"]
+    assert book.sheetnames == ["大类", "中类", "小类", "地区", "地区×中类", "说明", "数据质量"]
     rows = document["rows"]
     assert isinstance(rows, list)
     for level, title in (("major", "大类"), ("medium", "中类"), ("minor", "小类")):
         sheet = book[title]
         assert "2024年1-3季度" in str(sheet["A1"].value) and "万元" in str(sheet["A2"].value)
-        assert [c.value for c in sheet[4]][:7] == [
+        assert [c.value for c in sheet[4]] == [
             "代码",
             "名称",
             "企业数(家)",
@@ -63,10 +63,13 @@ def test_workbook_matches_json(quarter: Path) -> None:
             "上年同期",
             "同比增长(%)",
             "占比(%)",
+            "占比变动(百分点)",
+            "拉动(百分点)",
+            "贡献率(%)",
         ]
         expected = [r for r in rows if r["level"] in ("total", level)]
         got = [
-            [c.value for c in row[:7]]
+            [c.value for c in row[:10]]
             for row in sheet.iter_rows(min_row=5, max_row=4 + len(expected))
         ]
         assert len(got) == {"major": 6, "medium": 23, "minor": 64}[level]
@@ -76,11 +79,17 @@ def test_workbook_matches_json(quarter: Path) -> None:
             assert str(have[1]).endswith("*") == want["partial"]
             assert have[2] == want["enterprises"]
             assert have[3] == pytest.approx(round(want["revenue"], 2))
-            for value, key, places in ((have[5], "yoy_pct", 1), (have[6], "share_pct", 1)):
+            for value, key, places in (
+                (have[5], "yoy_pct", 1),
+                (have[6], "share_pct", 1),
+                (have[7], "share_change_pp", 2),
+                (have[8], "pull_pp", 2),
+                (have[9], "contribution_pct", 1),
+            ):
                 assert value == (
                     "—" if want[key] is None else pytest.approx(round(want[key], places))
                 )
-        assert sheet.freeze_panes == "A5"
+        assert sheet.freeze_panes == "C5"
         notes = [str(c.value) for c in sheet["A"] if c.value]
         assert any(n.startswith("* ") for n in notes) and any("资料来源" in n for n in notes)
     assert len(book["大类"]._charts) == 1

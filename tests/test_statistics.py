@@ -1,0 +1,294 @@
+"""Statistician-grade tables: comparable growth, contributions, quarters, regions, partial
+industries and disclosure control. Every expectation is computed by hand in the comments."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from digicons.cli import app
+from digicons.disclosure import DisclosureRules, Sensitive, primary, suppress
+from digicons.measure import MeasureOptions, MeasureResult, measure
+from digicons.partial import PartialTreatment
+from digicons.regions import roll_up
+from digicons.report import result_json
+from tests import fixtures
+
+HEADER = "统一社会信用代码,单位名称,行业代码,区划代码,营业收入,营业收入上年同期\n"
+
+
+def write(path: Path, *rows: str) -> Path:
+    path.write_text(HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def rows_of(result: MeasureResult) -> dict[str, dict[str, Any]]:
+    return {r["code"] or "total": r for r in result_json(result)["rows"]}
+
+
+@pytest.fixture(scope="module")
+def quarter(tmp_path_factory: pytest.TempPathFactory) -> MeasureResult:
+    path = fixtures.write_csv(tmp_path_factory.mktemp("s") / "q.csv")
+    return measure(MeasureOptions([path], period="2024Q3"))
+
+
+def test_contributions_add_up_to_total_growth(quarter: MeasureResult) -> None:
+    rows = rows_of(quarter)
+    # Comparable base: matched revenue 3890, prior 2520, change 1370 (千元).
+    assert rows["total"]["yoy_pct"] == pytest.approx((3890 / 2520 - 1) * 100)
+    assert rows["total"]["pull_pp"] == pytest.approx(rows["total"]["yoy_pct"])
+    assert rows["total"]["contribution_pct"] == pytest.approx(100.0)
+    # Major 5: 2300 vs 1300; major 4: 990 vs 820; major 2: 500 vs 400; major 3: 100 vs 0.
+    assert rows["5"]["pull_pp"] == pytest.approx(1000 / 2520 * 100)
+    assert rows["5"]["contribution_pct"] == pytest.approx(1000 / 1370 * 100)
+    assert rows["4"]["pull_pp"] == pytest.approx(170 / 2520 * 100)
+    assert rows["3"]["contribution_pct"] == pytest.approx(100 / 1370 * 100)
+    majors = [r for r in result_json(quarter)["rows"] if r["level"] == "major"]
+    assert sum(r["pull_pp"] for r in majors) == pytest.approx(rows["total"]["yoy_pct"])
+    assert sum(r["contribution_pct"] for r in majors) == pytest.approx(100.0)
+    mediums = [r for r in result_json(quarter)["rows"] if r["level"] == "medium"]
+    assert sum(r["pull_pp"] for r in mediums) == pytest.approx(rows["total"]["pull_pp"])
+
+
+def test_share_change_in_points(quarter: MeasureResult) -> None:
+    rows = rows_of(quarter)
+    # Major 4 among comparable enterprises: 990 / 3890 now, 820 / 2520 a year ago.
+    assert rows["4"]["share_change_pp"] == pytest.approx((990 / 3890 - 820 / 2520) * 100)
+    majors = [r for r in result_json(quarter)["rows"] if r["level"] == "major"]
+    assert sum(r["share_change_pp"] for r in majors) == pytest.approx(0.0, abs=1e-9)
+
+
+def test_prior_files_match_by_credit_code(tmp_path: Path) -> None:
+    a, b, c, d = (fixtures.code(f"91110105MA00001{i:02d}") for i in range(4))
+    now = write(
+        tmp_path / "now.csv",
+        f"{a},甲,5292,110105,1000,",
+        f"{b},乙,5211,110105,2000,",
+        f"{c},丙(新),8121,110105,500,",
+    )
+    before = tmp_path / "before.csv"
+    before.write_text(f"统一社会信用代码,营业收入\n{a},800\n{b},1500\n{d},300\n", encoding="utf-8")
+    result = measure(MeasureOptions([now], period="2024Q3", prior=[before]))
+    rows = rows_of(result)
+    # Prior covers A and B only: 2300; their revenue now 3000.
+    assert rows["total"]["revenue_prior"] == pytest.approx(230.0)
+    assert rows["total"]["yoy_pct"] == pytest.approx((3000 / 2300 - 1) * 100)
+    assert rows["20401"]["revenue_prior"] is None and rows["20401"]["yoy_pct"] is None
+    comparison = result_json(result)["comparison"]
+    assert comparison["source"] == "files"
+    assert (comparison["unmatched_enterprises"], comparison["unmatched_revenue"]) == (1, 50.0)
+    assert (comparison["vanished_enterprises"], comparison["vanished_revenue"]) == (1, 30.0)
+
+
+def test_quarter_only_by_difference(tmp_path: Path) -> None:
+    a, b, c, d = (fixtures.code(f"91110105MA00002{i:02d}") for i in range(4))
+    q3 = write(
+        tmp_path / "q3.csv",
+        f"{a},甲,5292,110105,1000,800",
+        f"{b},乙,5292,110105,600,500",
+        f"{c},丙,5292,110105,200,",
+    )
+    q2 = write(
+        tmp_path / "q2.csv",
+        f"{a},甲,5292,110105,700,500",
+        f"{b},乙,5292,110105,400,300",
+        f"{d},丁,5292,110105,50,40",
+    )
+    result = measure(MeasureOptions([q3], period="2024Q3", previous=[q2]))
+    rows = rows_of(result)
+    # Third quarter alone: A 300 (prior 300), B 200 (prior 200), C 200 (no prior, no Q2 row).
+    assert rows["40202"]["revenue"] == pytest.approx(70.0)
+    assert rows["40202"]["revenue_prior"] == pytest.approx(50.0)
+    assert rows["40202"]["yoy_pct"] == pytest.approx(0.0)
+    document = result_json(result)
+    assert document["period_label"] == "2024年3季度" and document["cumulative"] is False
+    assert document["quarter_only"]["enterprises_without_previous"] == 1
+    assert document["quarter_only"]["vanished_enterprises"] == 1
+    assert document["quarter_only"]["vanished_revenue"] == pytest.approx(5.0)
+
+
+def test_quarter_only_needs_a_later_quarter(tmp_path: Path) -> None:
+    from digicons.errors import UsageError
+
+    path = write(tmp_path / "q.csv", "X,甲,5292,110105,1,")
+    with pytest.raises(UsageError, match="after the first quarter"):
+        measure(MeasureOptions([path], period="2024Q1", previous=[path]))
+
+
+@pytest.fixture
+def partial_quarter(tmp_path: Path) -> Path:
+    a, b, c = (fixtures.code(f"91110105MA00003{i:02d}") for i in range(3))
+    return write(
+        tmp_path / "q.csv",
+        f"{a},百货甲,5211,110105,1000,500",
+        f"{b},百货乙,5211,110108,1000,500",
+        f"{c},网店,5292,110105,1000,",
+    )
+
+
+def test_shares_file_halves_a_partial_category(partial_quarter: Path, tmp_path: Path) -> None:
+    shares = tmp_path / "shares.csv"
+    shares.write_text("minor,region,share\n50602,,0.5\n50602,110105,0.2\n", encoding="utf-8")
+    result = measure(
+        MeasureOptions(
+            [partial_quarter], period="2024Q3", partial=PartialTreatment("shares", shares)
+        )
+    )
+    rows = rows_of(result)
+    # 朝阳 (110105) at 0.2, 海淀 at the default 0.5: 200 + 500 = 700 千元.
+    assert rows["50602"]["revenue"] == pytest.approx(70.0)
+    assert rows["50602"]["revenue_prior"] == pytest.approx((100 + 250) / 10)
+    assert rows["40202"]["revenue"] == pytest.approx(100.0)
+    rec = result_json(result)["reconciliation"]
+    assert rec["revenue_digital"] == pytest.approx(170.0)
+    assert rec["revenue_not_digital"] == pytest.approx(130.0)
+    assert rec["revenue_read"] == pytest.approx(300.0)
+    assert result_json(result)["partial_treatment"] == "shares"
+
+
+def test_exclude_and_list_and_bounds(partial_quarter: Path, tmp_path: Path) -> None:
+    excluded = measure(
+        MeasureOptions(
+            [partial_quarter], period="2024Q3", partial=PartialTreatment("exclude"), bounds=True
+        )
+    )
+    rows = rows_of(excluded)
+    assert rows["50602"]["revenue"] == 0.0 and rows["50602"]["enterprises"] == 0
+    assert excluded.reconciliation.rows == {"digital": 1, "not_digital": 2, "rejected": 0}
+    # Bounds do not depend on the treatment: lower leaves * rows out, upper counts them in full.
+    assert rows["total"]["revenue_lower"] == pytest.approx(100.0)
+    assert rows["total"]["revenue_upper"] == pytest.approx(300.0)
+    listing = tmp_path / "list.csv"
+    listing.write_text(f"统一社会信用代码\n{fixtures.code('91110105MA0000300')}\n")
+    listed = measure(
+        MeasureOptions(
+            [partial_quarter], period="2024Q3", partial=PartialTreatment("list", listing)
+        )
+    )
+    assert rows_of(listed)["50602"]["revenue"] == pytest.approx(100.0)
+    assert rows_of(listed)["50602"]["enterprises"] == 1
+
+
+def test_region_roll_up_and_names(tmp_path: Path) -> None:
+    codes = [fixtures.code(f"91110105MA00004{i:02d}") for i in range(5)]
+    path = write(
+        tmp_path / "q.csv",
+        f"{codes[0]},甲,5292,110105,100,",
+        f"{codes[1]},乙,5292,110108,200,",
+        f"{codes[2]},丙,6422,120101,300,",
+        f"{codes[3]},丁,5292,,400,",
+        f"{codes[4]},戊,5292,X1,500,",
+    )
+    result = measure(MeasureOptions([path], period="2024Q3", region_level="province"))
+    regions = result_json(result)["regions"]
+    totals = {r["region"]: r for r in regions["rows"] if r["level"] == "total"}
+    assert regions["level"] == "province"
+    assert set(totals) == {"110000", "120000", "", "X1"}
+    assert totals["110000"]["revenue"] == pytest.approx(30.0)
+    assert totals["110000"]["region_name"] == "北京市" and totals["X1"]["region_name"] == "X1"
+    assert totals[""]["region_name"] == "（区划代码缺失）"
+    by_major = {(r["region"], r["code"]): r for r in regions["rows"] if r["level"] == "major"}
+    assert by_major[("120000", "3")]["revenue"] == pytest.approx(30.0)
+    assert sum(r["revenue"] for r in totals.values()) == pytest.approx(150.0)
+    county = measure(MeasureOptions([path], period="2024Q3"))
+    assert {c.region for c in county.region_cells} == {"110105", "110108", "120101", "", "X1"}
+
+
+@pytest.mark.parametrize(
+    ("code", "level", "expected"),
+    [
+        ("110105", "province", "110000"),
+        ("110105", "city", "110100"),
+        ("110105", "county", "110105"),
+        ("X1", "province", "X1"),
+        ("", "city", ""),
+    ],
+)
+def test_roll_up_rule(code: str, level: str, expected: str) -> None:
+    assert roll_up(code, level) == expected
+
+
+def test_confidential_secondary_suppression(tmp_path: Path) -> None:
+    lines = []
+    # Medium 404: 40401 (8710) one enterprise, 40402 (8720) five, 40403 (8730) four.
+    plan = [("8710", [100]), ("8720", [10, 20, 30, 40, 50]), ("8730", [60, 70, 80, 90])]
+    n = 0
+    for klass, revenues in plan:
+        for revenue in revenues:
+            lines.append(
+                f"{fixtures.code(f'91110105MA0005{n:03d}')},企业{n},{klass},110105,{revenue},"
+            )
+            n += 1
+    path = write(tmp_path / "q.csv", *lines)
+    rules = DisclosureRules()
+    result = measure(MeasureOptions([path], period="2024Q3", disclosure=rules))
+    rows = rows_of(result)
+    assert rows["40401"]["suppressed"] is True and rows["40401"]["revenue"] is None
+    # Without a second hidden minor, 40401 = 404 − 40402 − 40403. The smaller (40402: 150) goes.
+    assert rows["40402"]["suppressed"] is True
+    assert rows["40403"]["suppressed"] is False and rows["40403"]["revenue"] == pytest.approx(30.0)
+    # The other groups: 404 = 4 (only medium with data) and the region table likewise.
+    hidden = {(None, c) for c in ("40401", "40402")}
+    assert hidden <= set(result.suppressed)
+    assert not primary(Sensitive(4, Decimal(300), (Decimal(90), Decimal(80))), rules)
+
+
+def test_dominance_rule() -> None:
+    rules = DisclosureRules(min_enterprises=3, dominance_n=2, dominance_k=Decimal(85))
+    assert primary(Sensitive(10, Decimal(100), (Decimal(80), Decimal(6))), rules)
+    assert not primary(Sensitive(10, Decimal(100), (Decimal(80), Decimal(5))), rules)
+    assert primary(Sensitive(2, Decimal(100), (Decimal(50), Decimal(50))), rules)
+    assert not primary(Sensitive(0, Decimal(0), ()), rules)
+
+
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 1000)), min_size=2, max_size=8))
+def test_property_no_group_has_a_single_hidden_cell(children: list[tuple[int, int]]) -> None:
+    cells = {f"c{i}": Sensitive(n, Decimal(v), (Decimal(v),)) for i, (n, v) in enumerate(children)}
+    cells["p"] = Sensitive(sum(n for n, _ in children), Decimal(sum(v for _, v in children)), ())
+    groups = [("p", [f"c{i}" for i in range(len(children))])]
+    hidden = suppress(cells, groups, DisclosureRules())
+    members = ["p", *groups[0][1]]
+    visible_nonempty = [m for m in members if m not in hidden and cells[m].enterprises > 0]
+    assert sum(m in hidden for m in members) != 1 or not visible_nonempty
+
+
+def test_cli_confidential_and_prior(tmp_path: Path) -> None:
+    path = fixtures.write_csv(tmp_path / "q.csv")
+    runner = CliRunner()
+    result = runner.invoke(
+        app,
+        [
+            "measure",
+            str(path),
+            "-p",
+            "2024Q3",
+            "-o",
+            str(tmp_path / "t.xlsx"),
+            "--json",
+            "-",
+            "--confidential",
+            "--min-enterprises",
+            "2",
+            "--dominance",
+            "1,90",
+            "--bounds",
+            "--region-level",
+            "province",
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["disclosure"]["min_enterprises"] == 2
+    suppressed = [r for r in document["rows"] if r["suppressed"]]
+    assert suppressed and all(r["revenue"] is None for r in suppressed)
+    assert "revenue_lower" in document["rows"][0]
+    assert "保密处理" in result.stderr
+    bad = runner.invoke(app, ["measure", str(path), "-p", "2024Q3", "--partial", "shares"])
+    assert bad.exit_code == 2 and "--partial-file" in bad.stderr
