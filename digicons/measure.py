@@ -271,7 +271,7 @@ def measure(options: MeasureOptions, progress: Progress | None = None) -> Measur
             },
         )
         report("finding repeated credit codes")
-        run_query(con, sql("duplicate_hashes"), files)
+        run_query(con, sql("code_hashes"), files)
         con.execute(sql("classified"))
         run_query(con, sql("duplicates"), files)
         con.execute(sql("checked"))

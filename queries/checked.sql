@@ -2,7 +2,7 @@
 --   weight of a partial (*) industry, region key, data-quality flags (bits), and a key for the
 --   rows a person must see.
 -- Needs: view classified (classified.sql), table duplicates (duplicates.sql), tables partial_shares
---   (class_code, region, share) and partial_list (credit_code); function uscc_valid.
+--   (class_code, region, share) and partial_list (credit_code).
 -- Parameters: none.
 CREATE OR REPLACE TEMP VIEW checked AS
 WITH judged AS (
@@ -41,7 +41,7 @@ flagged AS (
         CAST(coalesce(j.weight_given, 1.0) AS DECIMAL(9, 8)) AS weight,
         -- Flags as booleans: a list per row costs more than everything else here.
         coalesce(j.credit_code, '') = '' AS f_credit_missing,
-        coalesce(j.credit_code, '') <> '' AND NOT uscc_valid(j.credit_code) AS f_check_digit,
+        coalesce(j.credit_code, '') <> '' AND j.check_failed AS f_check_digit,
         coalesce(j.revenue < 0, false) AS f_negative,
         blank(j.name_raw) AS f_name_missing,
         j.has_region AND coalesce(j.region, '') = '' AS f_region_missing,

@@ -4,8 +4,8 @@
 --   region_raw, revenue_raw, revenue_value, revenue_prior_raw, revenue_prior_value, period_raw);
 --   tables class_map (class_code, section, minor, partial, pattern), run_settings (period,
 --   period_label, has_region, prior_from_files, quarter_only, partial_mode, region_level),
---   prior_by_code and previous_by_code (credit_code, revenue, revenue_prior), duplicate_hashes
---   (duplicate_hashes.sql); macros.sql.
+--   prior_by_code and previous_by_code (credit_code, revenue, revenue_prior), code_hashes
+--   (code_hashes.sql); macros.sql.
 -- Parameters: none (run_settings holds the bound values of this run).
 -- Most rows take the cheap branch of every CASE; the costly checks run only where needed.
 CREATE OR REPLACE TEMP VIEW classified AS
@@ -41,7 +41,8 @@ joined AS (
         END AS revenue_prior,
         c.prior_from_files AND pr.credit_code IS NULL AS prior_missing,
         c.quarter_only AND pv.credit_code IS NULL AS previous_missing,
-        dh.h IS NOT NULL AS dup_candidate,
+        coalesce(ch.repeated, false) AS dup_candidate,
+        coalesce(ch.check_failed, false) AS check_failed,
         CASE
             WHEN c.period_text IS NULL OR c.period_text = '' THEN c.wanted_period
             WHEN c.period_text IN (c.wanted_period, c.wanted_label) THEN c.wanted_period
@@ -50,7 +51,7 @@ joined AS (
     FROM cleaned AS c
     LEFT JOIN prior_by_code AS pr ON pr.credit_code = c.credit_code
     LEFT JOIN previous_by_code AS pv ON pv.credit_code = c.credit_code
-    LEFT JOIN duplicate_hashes AS dh ON dh.h = hash(c.credit_code)
+    LEFT JOIN code_hashes AS ch ON ch.h = hash(c.credit_code)
 )
 SELECT
     p.*,

@@ -1,5 +1,5 @@
 -- Purpose: the credit codes that more than one acceptable row carries, with the row to keep (the
---   first, by file and row). Only candidate rows (hash in duplicate_hashes) are examined.
+--   first, by file and row). Only candidate rows (hash repeated in code_hashes) are examined.
 -- Needs: view classified (classified.sql, which marks dup_candidate).
 -- Parameters: none.
 -- Every acceptable row has the period of the run, so the credit code alone is the key.
