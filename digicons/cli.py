@@ -20,7 +20,7 @@ from digicons.classify import Classifier, QueryFailure, answer_to_dict, classify
 from digicons.codetable import CodeTable, load_code_table, locate_code_table
 from digicons.disclosure import DisclosureRules, parse_dominance
 from digicons.errors import DigiconsError, UsageError
-from digicons.excel import write_workbook
+from digicons.excel import needs_issue_file, write_workbook
 from digicons.measure import MeasureOptions
 from digicons.measure import measure as run_measure
 from digicons.outputs import check_writable, staged
@@ -277,15 +277,23 @@ def measure(
     with console.stderr.status("measuring…") as status:
         result = run_measure(options, progress=status.update)
     workbook = output or Path(f"digicons-{result.period.key}.xlsx")
-    files = [workbook] + [p for p in (json_path, rejects) if p is not None and str(p) != "-"]
+    issue_file = (
+        workbook.with_name(f"{workbook.stem}-数据质量.csv") if needs_issue_file(result) else None
+    )
+    writers: list[tuple[Path, Callable[[Path], None]]] = [
+        (workbook, lambda temp: write_workbook(result, temp, issue_file))
+    ]
     document = result_json(result)
+    if json_path is not None and str(json_path) != "-":
+        writers.append((json_path, lambda temp: _write_text(temp, _dumps(document))))
+    if rejects is not None:
+        writers.append((rejects, lambda temp: write_rejects_csv(result, temp)))
+    if issue_file is not None:
+        writers.append((issue_file, lambda temp: write_rejects_csv(result, temp, flagged_too=True)))
+    files = [path for path, _ in writers]
     with staged(files) as temps:
-        write_workbook(result, temps[0])
-        rest = iter(temps[1:])
-        if json_path is not None and str(json_path) != "-":
-            next(rest).write_text(_dumps(document), encoding="utf-8")
-        if rejects is not None:
-            write_rejects_csv(result, next(rest))
+        for (_, write), temp in zip(writers, temps, strict=True):
+            write(temp)
     screen = console.stderr if json_path is not None and str(json_path) == "-" else console.stdout
     screen.print(console.measure_summary(result))
     screen.print(console.reconciliation_table(result))
@@ -317,6 +325,10 @@ def sample(
     spec = SampleSpec(rows, parse_period(period), seed, dirty_rate)
     written = write_sample(spec, output)
     console.stderr.print(f"{written:,} rows → {output}")
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
 
 
 def _dumps(document: object) -> str:

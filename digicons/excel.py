@@ -67,6 +67,7 @@ BOUND_COLUMNS: tuple[tuple[str, str, str, int], ...] = (
 )
 SHEETS = {"major": "大类", "medium": "中类", "minor": "小类"}
 EXCEL_MAX_ROWS = 1_048_576
+QUALITY_ROOM = EXCEL_MAX_ROWS - 2  # below the note and the header of 数据质量
 SOURCE_NOTE = (
     "资料来源：企业营业收入数据；数字消费范围依据《北京数字消费发展白皮书（2021）》附录1"
     "（取自国家统计局《数字经济及其核心产业统计分类（2021）》），行业代码为 GB/T 4754-2017。"
@@ -90,7 +91,12 @@ def partial_note(result: MeasureResult) -> str:
     )
 
 
-def write_workbook(result: MeasureResult, path: Path) -> None:
+def needs_issue_file(result: MeasureResult) -> bool:
+    """More rejected and flagged rows than one sheet holds: the full list goes to a CSV file."""
+    return len(result.issues) > QUALITY_ROOM
+
+
+def write_workbook(result: MeasureResult, path: Path, issue_file: Path | None = None) -> None:
     """The publication workbook: 大类, 中类, 小类, 地区, 说明, 数据质量; a chart of the majors."""
     workbook = Workbook()
     first = workbook.active
@@ -105,7 +111,7 @@ def write_workbook(result: MeasureResult, path: Path) -> None:
         _region_sheet(workbook.create_sheet("地区"), result, "major")
         _region_sheet(workbook.create_sheet("地区×中类"), result, "medium")
     _notes_sheet(workbook.create_sheet("说明"), result)
-    _quality_sheet(workbook.create_sheet("数据质量"), result)
+    _quality_sheet(workbook.create_sheet("数据质量"), result, issue_file)
     workbook.save(path)
 
 
@@ -298,18 +304,16 @@ def _notes_sheet(sheet: Worksheet, result: MeasureResult) -> None:
     sheet.column_dimensions["C"].width = 20
 
 
-def _quality_sheet(sheet: Worksheet, result: MeasureResult) -> None:
-    room = EXCEL_MAX_ROWS - 2
-    put(
-        sheet,
-        1,
-        1,
+def _quality_sheet(sheet: Worksheet, result: MeasureResult, issue_file: Path | None) -> None:
+    room = QUALITY_ROOM
+    note = (
         f"剔除 {result.reconciliation.rows['rejected']} 行；"
         f"有质量标记的保留行 {result.flagged_rows} 行。"
-        + (
-            "" if len(result.issues) <= room else f" 仅列出前 {room} 行，完整清单见 --rejects CSV。"
-        ),
     )
+    if len(result.issues) > room:
+        where = issue_file.name if issue_file is not None else "（未写出）"
+        note += f" 超出Excel行数上限，仅列出前 {room} 行；完整清单见 {where}。"
+    put(sheet, 1, 1, note)
     for col, header in enumerate(ISSUE_HEADERS, start=1):
         put(sheet, 2, col, header).font = HEADER_FONT
     for r, issue in enumerate(result.issues[:room], start=3):

@@ -206,19 +206,3 @@ def expand_inputs(items: list[Path]) -> list[Path]:
         check_readable(path)
         file_kind(path)
     return found
-
-
-def transcode_to_utf8(source: Path, target: Path, encoding: str) -> None:
-    """Stream a GB18030 file into UTF-8 (DuckDB reads only UTF-8 without extensions)."""
-    try:
-        with (
-            source.open("r", encoding=encoding, newline="") as src,
-            target.open("w", encoding="utf-8", newline="") as dst,
-        ):
-            while chunk := src.read(1 << 22):
-                dst.write(chunk)
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{source}: cannot be decoded as {encoding} (byte {exc.start} of a block)",
-            hint="Name the encoding with --encoding utf-8|gbk.",
-        ) from exc

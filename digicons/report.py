@@ -152,9 +152,11 @@ def issue_row(issue: RowIssue) -> list[object]:
     ]
 
 
-def write_rejects_csv(result: MeasureResult, path: Path) -> None:
-    """Every rejected row (UTF-8 with BOM, so that Excel opens it as such)."""
+def write_rejects_csv(result: MeasureResult, path: Path, *, flagged_too: bool = False) -> None:
+    """Every rejected row, and with `flagged_too` every flagged row (UTF-8 with BOM, for Excel)."""
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(ISSUE_HEADERS)
-        writer.writerows(issue_row(i) for i in result.issues if i.status == "rejected")
+        writer.writerows(
+            issue_row(i) for i in result.issues if flagged_too or i.status == "rejected"
+        )

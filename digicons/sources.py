@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
 
 from digicons.errors import InputError, UsageError
 from digicons.period import Period, parse_period
@@ -16,7 +19,6 @@ from digicons.readers import (
     detect_encoding,
     file_kind,
     read_excel_rows,
-    transcode_to_utf8,
 )
 from digicons.schema import COLUMNS, header_unit, match_headers
 from digicons.units import UNITS, parse_unit
@@ -50,17 +52,9 @@ def register(
     try:
         if kind == "csv":
             encoding = detect_encoding(path, options.encoding)
-            readable = path
-            if encoding != "utf-8":
-                readable = scratch / f"{name}_{index}.csv"
-                transcode_to_utf8(path, readable, encoding)
-            relation = con.read_csv(
-                str(readable),
-                header=True,
-                all_varchar=True,
-                sep="\t" if path.suffix.lower() == ".tsv" else ",",
-                quotechar='"',
-            )
+            staged = scratch / f"{name}_{index}.parquet"
+            stage_csv(path, staged, encoding)
+            relation = con.read_parquet(str(staged))
         elif kind == "parquet":
             relation = con.read_parquet(str(path), file_row_number=True)
         else:
@@ -80,6 +74,54 @@ def register(
         )
     unit = header_unit(headers[columns["revenue"]])
     return InputFile(index, path, kind, encoding, headers, columns, unit if unit in UNITS else None)
+
+
+def stage_csv(path: Path, target: Path, encoding: str) -> None:
+    """Copy a CSV file to Parquet, every column as text, with its line numbers (`__row_no`).
+
+    DuckDB's CSV reader can number rows only through a window over the whole file, which holds
+    every row in memory; pyarrow streams the file (decoding GB18030 on the way) in constant memory,
+    and every later pass then reads compact Parquet with projection.
+    """
+    with path.open("rb") as handle:
+        first = handle.readline().decode(encoding, errors="replace").lstrip("\ufeff")
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    headers = next(csv.reader([first], delimiter=delimiter), [])
+    try:
+        reader = pa_csv.open_csv(
+            path,
+            read_options=pa_csv.ReadOptions(encoding=encoding, block_size=1 << 24),
+            parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            convert_options=pa_csv.ConvertOptions(
+                # With and without a byte-order mark, whichever the reader keeps.
+                column_types=dict.fromkeys(
+                    [*headers, *("\ufeff" + h for h in headers)], pa.string()
+                ),
+                strings_can_be_null=True,
+                null_values=[""],
+            ),
+        )
+        row = 2  # the header is line 1
+        writer = None
+        try:
+            for batch in reader:
+                numbers = pa.array(range(row, row + batch.num_rows), pa.int64())
+                row += batch.num_rows
+                table = pa.Table.from_batches([batch]).append_column("__row_no", numbers)
+                if writer is None:
+                    writer = pq.ParquetWriter(target, table.schema)
+                writer.write_table(table)
+        finally:
+            if writer is not None:
+                writer.close()
+        if writer is None:
+            raise InputError(f"{path}: no rows below the header")
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"{path}: cannot be read as CSV ({first_line(exc)})",
+            hint="Check that every row has as many fields as the header, or name the encoding "
+            "with --encoding utf-8|gbk.",
+        ) from exc
 
 
 def _excel_table(path: Path, overrides: dict[str, str]) -> pa.Table:
@@ -177,9 +219,7 @@ def _row_expression(f: InputFile) -> str:
     """The row number a person sees: spreadsheet row for CSV/Excel (header is row 1)."""
     if f.kind == "parquet":
         return "file_row_number + 1"
-    if f.kind == "excel":
-        return "CAST(__row_no AS BIGINT)"
-    return "row_number() OVER () + 1"
+    return "CAST(__row_no AS BIGINT)"  # CSV (staged) and Excel carry their line numbers
 
 
 def find_period(

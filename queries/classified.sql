@@ -8,7 +8,9 @@
 --   (code_hashes.sql); macros.sql.
 -- Parameters: none (run_settings holds the bound values of this run).
 -- Most rows take the cheap branch of every CASE; the costly checks run only where needed.
-CREATE OR REPLACE TEMP VIEW classified AS
+-- A table macro over a view of input rows, so that duplicates.sql can classify only the rows
+-- whose credit code repeats (candidate_rows), filtered right at the scan.
+CREATE OR REPLACE TEMP MACRO classify_rows(source) AS TABLE
 WITH cleaned AS (
     SELECT
         i.*,
@@ -23,7 +25,7 @@ WITH cleaned AS (
         s.quarter_only,
         s.partial_mode,
         s.region_level
-    FROM input_rows AS i, run_settings AS s
+    FROM query_table(source) AS i, run_settings AS s
 ),
 joined AS (
     SELECT
@@ -41,7 +43,6 @@ joined AS (
         END AS revenue_prior,
         c.prior_from_files AND pr.credit_code IS NULL AS prior_missing,
         c.quarter_only AND pv.credit_code IS NULL AS previous_missing,
-        coalesce(ch.repeated, false) AS dup_candidate,
         coalesce(ch.check_failed, false) AS check_failed,
         CASE
             WHEN c.period_text IS NULL OR c.period_text = '' THEN c.wanted_period
@@ -79,3 +80,11 @@ LEFT JOIN class_map AS m
         WHEN length(p.industry_text) = 5 AND regexp_full_match(p.industry_text, '[A-Z][0-9]{4}')
             THEN right(p.industry_text, 4)
     END;
+
+CREATE OR REPLACE TEMP VIEW classified AS SELECT * FROM classify_rows('input_rows');
+
+CREATE OR REPLACE TEMP VIEW candidate_rows AS
+SELECT i.*
+FROM input_rows AS i
+SEMI JOIN (SELECT h FROM code_hashes WHERE repeated) AS c
+    ON c.h = hash(upper(clean(i.credit_code_raw)));

@@ -286,3 +286,18 @@ def test_sample_rows_are_valid() -> None:
 
 def test_sample_classes_are_real(reference_classes: list[str]) -> None:
     assert set(CLASSES) <= set(reference_classes)
+
+
+def test_more_issues_than_a_sheet_holds_go_to_a_csv(
+    quarter: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import digicons.excel
+
+    monkeypatch.setattr(digicons.excel, "QUALITY_ROOM", 3)
+    workbook_path, _ = run_measure(quarter)
+    beside = quarter.parent / "t-数据质量.csv"
+    rows = list(csv.DictReader(beside.open(encoding="utf-8-sig")))
+    assert len(rows) == 9  # 5 rejects and 4 flagged rows of the hand-made quarter
+    sheet = openpyxl.load_workbook(workbook_path)["数据质量"]
+    assert "仅列出前 3 行" in str(sheet["A1"].value) and beside.name in str(sheet["A1"].value)
+    assert sheet.max_row == 2 + 3
