@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -238,6 +240,9 @@ def measure(options: MeasureOptions, progress: Progress | None = None) -> Measur
         tempfile.TemporaryDirectory(prefix="digicons-") as scratch,
     ):
         con.execute("SET temp_directory = $dir", {"dir": scratch})
+        # Progress is tracked for our own display; DuckDB must not print its bar on stdout.
+        con.execute("SET enable_progress_bar = true")
+        con.execute("SET enable_progress_bar_print = false")
         con.execute(sql("macros"))
         # The check digit in numpy is many times faster than the same arithmetic in SQL.
         con.create_function(
@@ -270,13 +275,14 @@ def measure(options: MeasureOptions, progress: Progress | None = None) -> Measur
                 "level": options.region_level,
             },
         )
-        report("finding repeated credit codes")
-        run_query(con, sql("code_hashes"), files)
+        with _watched(con, report, "1/3 checking credit codes"):
+            run_query(con, sql("code_hashes"), files)
         con.execute(sql("classified"))
-        run_query(con, sql("duplicates"), files)
+        with _watched(con, report, "2/3 finding repeated credit codes"):
+            run_query(con, sql("duplicates"), files)
         con.execute(sql("checked"))
-        report("checking, classifying and aggregating")
-        aggregates = run_query(con, sql("aggregate"), files)
+        with _watched(con, report, "3/3 classifying and aggregating"):
+            aggregates = run_query(con, sql("aggregate"), files)
         vanished = {
             name: run_query(con, side_sql("vanished", name), files)[0]
             for name, wanted in (("prior", options.prior), ("previous", options.previous))
@@ -287,6 +293,27 @@ def measure(options: MeasureOptions, progress: Progress | None = None) -> Measur
     if options.disclosure is not None:
         result = _disclose(result, catalogue, options.disclosure)
     return result
+
+
+@contextmanager
+def _watched(con: duckdb.DuckDBPyConnection, report: Progress, stage: str) -> Iterator[None]:
+    """Report the progress of the query running inside the block, twice a second."""
+    report(stage)
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.wait(0.5):
+            percent = con.query_progress()
+            if percent >= 0:
+                report(f"{stage} {percent:.0f}%")
+
+    watcher = threading.Thread(target=poll, daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        done.set()
+        watcher.join()
 
 
 def _create_lookups(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -173,18 +174,37 @@ def credit_codes(rng: np.random.Generator, regions: np.ndarray) -> np.ndarray:
     return np.frombuffer(chars.tobytes(), dtype="S18").astype(str)
 
 
+CHUNK_ROWS = 2_000_000  # large files are written in chunks, each from its own derived seed
+
+
 def write_sample(spec: SampleSpec, path: Path) -> int:
-    """Write a sample as Parquet or CSV (UTF-8), atomically; return the number of rows."""
-    table = generate(spec)
+    """Write a sample as Parquet or CSV (UTF-8), atomically, in chunks; return the row count."""
     suffix = path.suffix.lower()
     if suffix not in (".parquet", ".csv"):
         raise UsageError(f"{path}: write the sample as .parquet or .csv")
+    if spec.rows < 1:
+        raise UsageError("--rows must be at least 1")
+    sizes = [min(CHUNK_ROWS, spec.rows - start) for start in range(0, spec.rows, CHUNK_ROWS)]
+
+    def chunks() -> Iterator[pa.Table]:
+        for index, size in enumerate(sizes):
+            seed = spec.seed if index == 0 else spec.seed * 1_000_003 + index
+            yield generate(replace(spec, rows=size, seed=seed))
 
     def write(temp: Path) -> None:
-        if suffix == ".parquet":
-            pq.write_table(table, temp)
-        else:
-            pa_csv.write_csv(table, temp)
+        writer: pq.ParquetWriter | pa_csv.CSVWriter | None = None
+        try:
+            for table in chunks():
+                if writer is None:
+                    writer = (
+                        pq.ParquetWriter(temp, table.schema)
+                        if suffix == ".parquet"
+                        else pa_csv.CSVWriter(temp, table.schema)
+                    )
+                writer.write_table(table)
+        finally:
+            if writer is not None:
+                writer.close()
 
     write_atomically(path, write)
-    return int(table.num_rows)
+    return spec.rows

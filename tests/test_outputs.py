@@ -301,3 +301,31 @@ def test_more_issues_than_a_sheet_holds_go_to_a_csv(
     sheet = openpyxl.load_workbook(workbook_path)["数据质量"]
     assert "仅列出前 3 行" in str(sheet["A1"].value) and beside.name in str(sheet["A1"].value)
     assert sheet.max_row == 2 + 3
+
+
+def test_large_samples_are_written_in_deterministic_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyarrow.parquet as pq
+
+    import digicons.sample
+
+    monkeypatch.setattr(digicons.sample, "CHUNK_ROWS", 300)
+    spec = SampleSpec(1000, Period(2024, 3))
+    for name in ("a.parquet", "b.parquet"):
+        assert digicons.sample.write_sample(spec, tmp_path / name) == 1000
+    table = pq.read_table(tmp_path / "a.parquet")
+    assert table.num_rows == 1000
+    assert table.equals(pq.read_table(tmp_path / "b.parquet"))
+    # The first chunk is the same as a small sample with the same seed.
+    first = generate(SampleSpec(300, Period(2024, 3)))
+    assert table.slice(0, 300).to_pydict() == first.to_pydict()
+
+
+def test_measure_reports_progress(quarter: Path) -> None:
+    from digicons.measure import MeasureOptions, measure
+
+    stages: list[str] = []
+    measure(MeasureOptions([quarter], period="2024Q3"), progress=stages.append)
+    assert stages[0].startswith("reading")
+    assert any(s.startswith("3/3 classifying") for s in stages)
