@@ -125,6 +125,9 @@ def main() -> None:
         f"| {rows:,} | {suffix} | {slow:.1f}× | {fast:.1f}× |"
         for rows, suffix, _, slow, fast in sections
     ]
+    profile = HERE / "profile.md"  # the hand-written analysis of where the time goes
+    if profile.exists():
+        lines += ["", profile.read_text(encoding="utf-8").rstrip()]
     (HERE / "results.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
 

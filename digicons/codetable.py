@@ -10,6 +10,7 @@ from pathlib import Path
 
 from digicons.errors import InputError
 from digicons.readers import read_text_table
+from digicons.schema import find_header
 
 ENV_VAR = "DIGICONS_CODES"
 CODE_HEADERS = ("code", "代码", "行业代码", "类别代码", "小类代码")
@@ -54,8 +55,10 @@ def locate_code_table(explicit: Path | None, env: Mapping[str, str] = os.environ
 def load_code_table(path: Path) -> CodeTable:
     """Read an official code table (CSV or Excel with code and name columns)."""
     table = read_text_table(path)
-    code_col = _column(table.headers, CODE_HEADERS, 0)
-    name_col = _column(table.headers, NAME_HEADERS, 1)
+    code_col = find_header(table.headers, *CODE_HEADERS)
+    name_col = find_header(table.headers, *NAME_HEADERS)
+    code_col = 0 if code_col is None else code_col
+    name_col = 1 if name_col is None else name_col
     names: dict[str, str] = {}
     for row in table.rows:
         text = row[code_col].strip().upper()
@@ -70,11 +73,3 @@ def load_code_table(path: Path) -> CodeTable:
             hint="The code table needs a code column (code/代码) and a name column (name/名称).",
         )
     return CodeTable(path, names)
-
-
-def _column(headers: list[str], wanted: tuple[str, ...], fallback: int) -> int:
-    lowered = [h.strip().lower() for h in headers]
-    for name in wanted:
-        if name in lowered:
-            return lowered.index(name)
-    return fallback

@@ -10,7 +10,7 @@ from digicons.catalogue import Catalogue
 from digicons.errors import InputError, UsageError
 from digicons.period import Period, parse_period
 from digicons.readers import read_text_table
-from digicons.schema import normalise_header
+from digicons.schema import find_header
 
 MODES = ("full", "exclude", "shares", "list")
 DESCRIPTIONS = {
@@ -45,14 +45,6 @@ def parse_treatment(mode: str, file: Path | None) -> PartialTreatment:
     return PartialTreatment(mode, file)
 
 
-def _find(headers: list[str], *names: str) -> int | None:
-    normalised = [normalise_header(h) for h in headers]
-    for name in names:
-        if name in normalised:
-            return normalised.index(name)
-    return None
-
-
 def load_shares(path: Path, catalogue: Catalogue, period: Period) -> list[tuple[str, str, Decimal]]:
     """(class, region or '', share) for every partial class a shares file covers.
 
@@ -61,11 +53,11 @@ def load_shares(path: Path, catalogue: Catalogue, period: Period) -> list[tuple[
     a named region over none, a named period over none.
     """
     table = read_text_table(path)
-    share_col = _find(table.headers, "share", "系数", "比例")
-    class_col = _find(table.headers, "class", "industry_code", "行业代码")
-    minor_col = _find(table.headers, "minor", "小类代码", "小类")
-    region_col = _find(table.headers, "region", "区划代码")
-    period_col = _find(table.headers, "period", "报告期")
+    share_col = find_header(table.headers, "share", "系数", "比例")
+    class_col = find_header(table.headers, "class", "industry_code", "行业代码")
+    minor_col = find_header(table.headers, "minor", "小类代码", "小类")
+    region_col = find_header(table.headers, "region", "区划代码")
+    period_col = find_header(table.headers, "period", "报告期")
     if share_col is None or (class_col is None and minor_col is None):
         raise InputError(
             f"{path}: a shares file needs a share column and a class or minor column",
@@ -109,6 +101,6 @@ def load_shares(path: Path, catalogue: Catalogue, period: Period) -> list[tuple[
 def load_list(path: Path) -> list[str]:
     """The credit codes of an enterprise list (column credit_code or 统一社会信用代码)."""
     table = read_text_table(path)
-    col = _find(table.headers, "credit_code", "统一社会信用代码")
+    col = find_header(table.headers, "credit_code", "统一社会信用代码")
     index = 0 if col is None else col
     return sorted({row[index].strip().upper() for row in table.rows if row[index].strip()})

@@ -79,15 +79,22 @@ def parse_column_overrides(specs: list[str]) -> dict[str, str]:
     return overrides
 
 
+def find_header(headers: list[str], *names: str) -> int | None:
+    """The index of the first header that is one of `names` (compared as normalise_header does)."""
+    normalised = [normalise_header(h) for h in headers]
+    for name in names:
+        target = normalise_header(name)
+        if target in normalised:
+            return normalised.index(target)
+    return None
+
+
 def match_headers(headers: list[str], overrides: dict[str, str]) -> dict[str, int]:
     """Map each logical column to the index of the header naming it (absent keys are missing)."""
     found: dict[str, int] = {}
-    normalised = [normalise_header(h) for h in headers]
     for column in COLUMNS:
         wanted = (overrides[column.key],) if column.key in overrides else column.aliases
-        for alias in wanted:
-            target = normalise_header(alias)
-            if target in normalised:
-                found[column.key] = normalised.index(target)
-                break
+        index = find_header(headers, *wanted)
+        if index is not None:
+            found[column.key] = index
     return found
