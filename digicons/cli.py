@@ -18,18 +18,8 @@ from digicons import console
 from digicons.catalogue import catalogue_records, catalogue_tree, load_catalogue
 from digicons.classify import Classifier, QueryFailure, answer_to_dict, classify_file
 from digicons.codetable import CodeTable, load_code_table, locate_code_table
-from digicons.disclosure import DisclosureRules, parse_dominance
 from digicons.errors import DigiconsError, UsageError
-from digicons.excel import needs_issue_file, write_workbook
-from digicons.measure import MeasureOptions
-from digicons.measure import measure as run_measure
-from digicons.outputs import check_writable, staged
-from digicons.partial import parse_treatment
 from digicons.period import parse_period
-from digicons.regions import parse_level
-from digicons.report import result_json, write_rejects_csv
-from digicons.sample import SampleSpec, write_sample
-from digicons.schema import parse_column_overrides
 
 app = typer.Typer(
     help="digicons: measure digital consumption (数字消费) from enterprise data.",
@@ -250,6 +240,17 @@ def measure(
 
     Example: digicons measure data/sample/ --period 2024Q3 -o tables.xlsx --json result.json
     """
+    # Imported here: duckdb, pyarrow and openpyxl take a second to load, which `classify` needs not.
+    from digicons.disclosure import DisclosureRules, parse_dominance
+    from digicons.excel import needs_issue_file, write_workbook
+    from digicons.measure import MeasureOptions
+    from digicons.measure import measure as run_measure
+    from digicons.outputs import check_writable, staged
+    from digicons.partial import parse_treatment
+    from digicons.regions import parse_level
+    from digicons.report import result_json, write_rejects_csv
+    from digicons.schema import parse_column_overrides
+
     rules = None
     if confidential:
         n, k = parse_dominance(dominance)
@@ -322,6 +323,8 @@ def sample(
 
     Example: digicons sample --rows 1000000 --period 2024Q3 -o big.parquet
     """
+    from digicons.sample import SampleSpec, write_sample
+
     spec = SampleSpec(rows, parse_period(period), seed, dirty_rate)
     written = write_sample(spec, output)
     console.stderr.print(f"{written:,} rows → {output}")

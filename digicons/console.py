@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
@@ -10,8 +10,9 @@ from rich.tree import Tree
 
 from digicons.catalogue import Catalogue
 from digicons.classify import AggregateAnswer, Answer, ClassAnswer, QueryFailure
-from digicons.measure import REASONS, MeasureResult
-from digicons.report import cell_values
+
+if TYPE_CHECKING:
+    from digicons.measure import MeasureResult
 
 stdout = Console()
 stderr = Console(stderr=True, soft_wrap=True)
@@ -98,6 +99,8 @@ def measure_summary(result: MeasureResult) -> Table:
             justify="left" if header in ("代码", "名称") else "right",
             no_wrap=header == "名称",
         )
+    from digicons.report import cell_values
+
     for cell in [result.total, *result.level("major")]:
         values = cell_values(result, cell)
 
@@ -141,6 +144,8 @@ def measure_notes(result: MeasureResult) -> list[str]:
 
 
 def reconciliation_table(result: MeasureResult) -> Table:
+    from digicons.measure import REASONS
+
     rec = result.reconciliation
     table = Table(title="核对 / reconciliation")
     table.add_column("")

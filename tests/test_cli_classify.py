@@ -131,3 +131,15 @@ def test_catalogue_tree() -> None:
     result = runner.invoke(app, ["catalogue"])
     assert result.exit_code == 0
     assert "数字化效率提升服务业" in result.stdout and "K*" in result.stdout
+
+
+def test_classify_file_forced_encoding(tmp_path: Path) -> None:
+    source = tmp_path / "list.csv"
+    source.write_bytes("行业代码,单位名称\n6422,游戏公司\n".encode("gbk"))
+    out = tmp_path / "out.csv"
+    result = runner.invoke(
+        app, ["classify", "--file", str(source), "--encoding", "gbk", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert rows[0]["单位名称"] == "游戏公司" and rows[0]["小类代码"] == "30303"

@@ -254,3 +254,15 @@ def test_ragged_csv_is_a_clean_input_error(tmp_path: Path) -> None:
     path.write_text("统一社会信用代码,单位名称,行业代码,营业收入\nX,甲,5292,1,extra,more\n")
     with pytest.raises(InputError, match=r"q\.csv"):
         measure(MeasureOptions([path], period="2024Q3"))
+
+
+def test_glob_of_files(tmp_path: Path) -> None:
+    for name, revenue in (("a_东城.csv", 10), ("b_西城.csv", 20), ("notes.txt", 0)):
+        (tmp_path / name).write_text(
+            f"统一社会信用代码,单位名称,行业代码,营业收入\n{name},甲,5292,{revenue}\n"
+        )
+    found = measure(MeasureOptions([tmp_path / "*.csv"], period="2024Q3"))
+    assert [f.path.name for f in found.inputs] == ["a_东城.csv", "b_西城.csv"]
+    assert found.total.revenue == 30
+    with pytest.raises(InputError, match="no files match"):
+        measure(MeasureOptions([tmp_path / "*.xlsx"], period="2024Q3"))

@@ -202,12 +202,12 @@ def test_unwritable_output_exits_4_before_work(quarter: Path) -> None:
 def test_failure_while_writing_leaves_nothing(
     quarter: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import digicons.cli
+    import digicons.report
 
     def broken(*_args: object) -> None:
         raise OSError(28, "No space left on device", "r.json")
 
-    monkeypatch.setattr(digicons.cli, "write_rejects_csv", broken)
+    monkeypatch.setattr(digicons.report, "write_rejects_csv", broken)
     result = runner.invoke(
         app,
         [
