@@ -114,8 +114,9 @@ def stage_csv(path: Path, target: Path, encoding: str) -> None:
         finally:
             if writer is not None:
                 writer.close()
-        if writer is None:
-            raise InputError(f"{path}: no rows below the header")
+        if writer is None:  # a header and no rows: a district with no enterprises this quarter
+            empty = {h: pa.array([], pa.string()) for h in headers}
+            pq.write_table(pa.table({**empty, "__row_no": pa.array([], pa.int64())}), target)
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise InputError(
             f"{path}: cannot be read as CSV ({first_line(exc)})",

@@ -266,3 +266,12 @@ def test_glob_of_files(tmp_path: Path) -> None:
     assert found.total.revenue == 30
     with pytest.raises(InputError, match="no files match"):
         measure(MeasureOptions([tmp_path / "*.xlsx"], period="2024Q3"))
+
+
+def test_a_file_with_only_a_header_counts_nothing(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text(
+        f"统一社会信用代码,单位名称,行业代码,营业收入\n{fixtures.A},甲,5292,10\n"
+    )
+    (tmp_path / "b.csv").write_text("统一社会信用代码,单位名称,行业代码,营业收入\n")
+    found = measure(MeasureOptions([tmp_path], period="2024Q3"))
+    assert found.reconciliation.rows_read == 1 and found.total.revenue == 10
