@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from digicons.errors import InputError
+from digicons.schema import header_row
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -108,8 +109,8 @@ def read_text_table(path: Path, encoding: str | None = None) -> TextTable:
         headers = [str(h).strip() for h in frame.columns]
         return TextTable(path, headers, frame.to_numpy().tolist(), 2)
     if kind == "excel":
-        headers, rows = read_excel_rows(path)
-        return TextTable(path, headers, rows, 2)
+        sheet = read_excel_rows(path)
+        return TextTable(path, sheet.headers, sheet.rows, sheet.numbers[0] if sheet.numbers else 2)
     import pandas as pd
 
     try:
@@ -119,8 +120,17 @@ def read_text_table(path: Path, encoding: str | None = None) -> TextTable:
     return TextTable(path, [str(h) for h in frame.columns], frame.to_numpy().tolist(), 1)
 
 
-def read_excel_rows(path: Path) -> tuple[list[str], list[list[str]]]:
-    """Headers and text rows of the first sheet of a workbook."""
+@dataclass(frozen=True)
+class ExcelRows:
+    """The header and the non-empty rows of a sheet, with each row's number in the sheet."""
+
+    headers: list[str]
+    rows: list[list[str]]
+    numbers: list[int]
+
+
+def read_excel_rows(path: Path) -> ExcelRows:
+    """The first sheet of a workbook as text; the header may sit below a few title rows."""
     import openpyxl
 
     try:
@@ -129,21 +139,21 @@ def read_excel_rows(path: Path) -> tuple[list[str], list[list[str]]]:
         raise InputError(f"{path}: not a readable Excel workbook ({exc})") from exc
     try:
         sheet = workbook.worksheets[0]
-        values = sheet.iter_rows(values_only=True)
-        header_row = next(values, None)
-        if header_row is None:
-            raise InputError(f"{path}: the first sheet is empty")
-        headers = [cell_text(v).strip() for v in header_row]
-        width = len(headers)
-        rows = []
-        for raw in values:
-            row = [cell_text(v) for v in raw[:width]]
-            if not any(row):
-                continue
-            rows.append(row + [""] * (width - len(row)))
-        return headers, rows
+        lines = [
+            (number, [cell_text(v) for v in raw])
+            for number, raw in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
     finally:
         workbook.close()
+    lines = [(n, row) for n, row in lines if any(row)]
+    if not lines:
+        raise InputError(f"{path}: the first sheet is empty")
+    start = header_row([row for _, row in lines])
+    headers = [h.strip() for h in lines[start][1]]
+    width = len(headers)
+    body = lines[start + 1 :]
+    rows = [row[:width] + [""] * (width - len(row)) for _, row in body]
+    return ExcelRows(headers, rows, [n for n, _ in body])
 
 
 def _read_csv_frame(path: Path, encoding: str) -> pd.DataFrame:

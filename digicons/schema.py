@@ -98,3 +98,14 @@ def match_headers(headers: list[str], overrides: dict[str, str]) -> dict[str, in
         if index is not None:
             found[column.key] = index
     return found
+
+
+HEADER_SEARCH_ROWS = 10
+
+
+def header_row(candidates: list[list[str]]) -> int:
+    """Which of the first rows is the header: the one naming most known columns (title rows that
+    some exports put above the header are skipped). 0 when none names at least two."""
+    scores = [len(match_headers(row, {})) for row in candidates[:HEADER_SEARCH_ROWS]]
+    best = max(scores, default=0)
+    return scores.index(best) if best >= 2 else 0

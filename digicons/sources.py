@@ -20,7 +20,7 @@ from digicons.readers import (
     file_kind,
     read_excel_rows,
 )
-from digicons.schema import COLUMNS, header_unit, match_headers
+from digicons.schema import COLUMNS, HEADER_SEARCH_ROWS, header_row, header_unit, match_headers
 from digicons.units import UNITS, parse_unit
 
 DEFAULT_INPUT_UNIT = "千元"
@@ -83,14 +83,19 @@ def stage_csv(path: Path, target: Path, encoding: str) -> None:
     every row in memory; pyarrow streams the file (decoding GB18030 on the way) in constant memory,
     and every later pass then reads compact Parquet with projection.
     """
-    with path.open("rb") as handle:
-        first = handle.readline().decode(encoding, errors="replace").lstrip("\ufeff")
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    headers = next(csv.reader([first], delimiter=delimiter), [])
+    with path.open("rb") as handle:
+        head = [
+            handle.readline().decode(encoding, errors="replace").lstrip("\ufeff")
+            for _ in range(HEADER_SEARCH_ROWS)
+        ]
+    lines = [next(csv.reader([line], delimiter=delimiter), []) for line in head]
+    skip = header_row(lines)  # title lines above the header, in some exports
+    headers = lines[skip]
     try:
         reader = pa_csv.open_csv(
             path,
-            read_options=pa_csv.ReadOptions(encoding=encoding, block_size=1 << 24),
+            read_options=pa_csv.ReadOptions(encoding=encoding, block_size=1 << 24, skip_rows=skip),
             parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             convert_options=pa_csv.ConvertOptions(
                 # With and without a byte-order mark, whichever the reader keeps.
@@ -101,7 +106,7 @@ def stage_csv(path: Path, target: Path, encoding: str) -> None:
                 null_values=[""],
             ),
         )
-        row = 2  # the header is line 1
+        row = skip + 2  # the line after the header
         writer = None
         try:
             for batch in reader:
@@ -126,7 +131,8 @@ def stage_csv(path: Path, target: Path, encoding: str) -> None:
 
 
 def _excel_table(path: Path, overrides: dict[str, str]) -> pa.Table:
-    headers, rows = read_excel_rows(path)
+    sheet = read_excel_rows(path)
+    headers, rows = sheet.headers, sheet.rows
     industry = match_headers(headers, overrides).get("industry_code")
     columns: dict[str, list[str | None]] = {}
     for position, header in enumerate(headers):
@@ -135,7 +141,7 @@ def _excel_table(path: Path, overrides: dict[str, str]) -> pa.Table:
             # A code typed as a number lost its leading zero (0111 → 111); put it back.
             values = [v.zfill(4) if v and v.isdigit() and len(v) < 4 else v for v in values]
         columns[_unique(header or f"column{position + 1}", columns)] = values
-    columns["__row_no"] = [str(n) for n in range(2, len(rows) + 2)]
+    columns["__row_no"] = [str(n) for n in sheet.numbers]
     return pa.table(columns)
 
 

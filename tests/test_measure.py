@@ -275,3 +275,40 @@ def test_a_file_with_only_a_header_counts_nothing(tmp_path: Path) -> None:
     (tmp_path / "b.csv").write_text("统一社会信用代码,单位名称,行业代码,营业收入\n")
     found = measure(MeasureOptions([tmp_path], period="2024Q3"))
     assert found.reconciliation.rows_read == 1 and found.total.revenue == 10
+
+
+def test_title_rows_above_the_header_and_blank_rows_are_skipped(tmp_path: Path) -> None:
+    import openpyxl
+
+    from digicons.excel import put
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    lines: list[list[object]] = [
+        ["规模以上服务业企业财务状况（2024年1-3季度）"],
+        ["单位：千元"],
+        ["统一社会信用代码", "单位详细名称", "行业代码", "营业收入"],
+        [fixtures.A, "甲", "5292", 10],
+        [],
+        ["X2", "乙", "ABCD", 20],
+    ]
+    for r, line in enumerate(lines, start=1):
+        for c, value in enumerate(line, start=1):
+            put(sheet, r, c, value)
+    book.save(tmp_path / "q.xlsx")
+    found = measure(MeasureOptions([tmp_path / "q.xlsx"], period="2024Q3"))
+    assert found.total.revenue == 10
+    # The reject names the row as Excel shows it: 6, after the blank row 5.
+    assert [(i.row, i.reason) for i in found.issues if i.status == "rejected"] == [
+        (6, "industry_code_malformed")
+    ]
+    csv_path = tmp_path / "q.csv"
+    csv_path.write_text(
+        "规模以上服务业企业财务状况\n单位：千元\n统一社会信用代码,单位详细名称,行业代码,营业收入\n"
+        f"{fixtures.A},甲,5292,10\nX2,乙,ABCD,20\n",
+        encoding="utf-8",
+    )
+    from_csv = measure(MeasureOptions([csv_path], period="2024Q3"))
+    assert from_csv.total.revenue == 10
+    assert [i.row for i in from_csv.issues if i.status == "rejected"] == [5]
