@@ -262,9 +262,7 @@ def measure(options: MeasureOptions, progress: Progress | None = None) -> Measur
         _create_lookups(con, catalogue, options, period)
         _create_side_tables(con, options, Path(scratch), sources)
         con.execute(
-            "CREATE TEMP TABLE run_settings AS SELECT $period AS period, $label AS period_label, "
-            "$has_region AS has_region, $prior AS prior_from_files, $quarter AS quarter_only, "
-            "$partial AS partial_mode, $level AS region_level",
+            sql("run_settings"),
             {
                 "period": period.key,
                 "label": period.label,
@@ -375,10 +373,7 @@ def _create_side_tables(
             )
             run_query(con, side_sql("by_code", name), files)
         else:
-            con.execute(
-                f"CREATE TEMP TABLE {name}_by_code (credit_code VARCHAR, "
-                "revenue DECIMAL(18, 4), revenue_prior DECIMAL(18, 4))"
-            )
+            con.execute(side_sql("empty_by_code", name))
 
 
 def side_sql(query: str, side: str) -> str:

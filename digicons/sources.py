@@ -20,6 +20,7 @@ from digicons.readers import (
     file_kind,
     read_excel_rows,
 )
+from digicons.resources import sql
 from digicons.schema import COLUMNS, HEADER_SEARCH_ROWS, header_row, header_unit, match_headers
 from digicons.units import UNITS, parse_unit
 
@@ -237,12 +238,7 @@ def find_period(
         return parse_period(given)
     if not any("period" in f.columns for f in files):
         raise UsageError("no period given", hint="Name the quarter with --period 2024Q3.")
-    found = run_query(
-        con,
-        "SELECT DISTINCT period_key(clean(period_raw)) FROM input_rows "
-        "WHERE nullif(clean(period_raw), '') IS NOT NULL",
-        files,
-    )
+    found = run_query(con, sql("periods"), files)
     keys = sorted({str(row[0]) for row in found if row[0] is not None})
     if len(keys) != 1:
         raise UsageError(
