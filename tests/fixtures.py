@@ -73,3 +73,8 @@ def write_parquet(path: Path) -> Path:
     columns = {h: [row[i] or None for row in ROWS] for i, h in enumerate(HEADERS)}
     pq.write_table(pa.table(columns), path)
     return path
+
+
+def measure_args(path: Path, *extra: str) -> list[str]:
+    """`digicons measure` of one file for 2024Q3, its workbook beside it, plus `extra`."""
+    return ["measure", str(path), "-p", "2024Q3", "-o", str(path.parent / "t.xlsx"), *extra]

@@ -132,19 +132,7 @@ def test_rejects_csv_lists_every_reject(quarter: Path) -> None:
 
 
 def test_json_to_stdout_keeps_stdout_clean(quarter: Path) -> None:
-    result = runner.invoke(
-        app,
-        [
-            "measure",
-            str(quarter),
-            "-p",
-            "2024Q3",
-            "-o",
-            str(quarter.parent / "t.xlsx"),
-            "--json",
-            "-",
-        ],
-    )
+    result = runner.invoke(app, fixtures.measure_args(quarter, "--json", "-"))
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["period"] == "2024Q3"
     assert "核对" in result.stderr
@@ -210,18 +198,13 @@ def test_failure_while_writing_leaves_nothing(
     monkeypatch.setattr(digicons.report, "write_rejects_csv", broken)
     result = runner.invoke(
         app,
-        [
-            "measure",
-            str(quarter),
-            "-p",
-            "2024Q3",
-            "-o",
-            str(quarter.parent / "t.xlsx"),
+        fixtures.measure_args(
+            quarter,
             "--json",
             str(quarter.parent / "r.json"),
             "--rejects",
             str(quarter.parent / "x.csv"),
-        ],
+        ),
     )
     assert result.exit_code == 4 and "No space left" in result.stderr
     assert sorted(p.name for p in quarter.parent.iterdir()) == ["q.csv"]
@@ -241,13 +224,8 @@ def test_columns_option_and_forced_encoding(tmp_path: Path) -> None:
     path.write_bytes("信用码,公司,代码,收入\nX,甲,5292,10\n".encode("gbk"))
     result = runner.invoke(
         app,
-        [
-            "measure",
-            str(path),
-            "-p",
-            "2024Q3",
-            "-o",
-            str(tmp_path / "t.xlsx"),
+        fixtures.measure_args(
+            path,
             "--json",
             "-",
             "--encoding",
@@ -258,7 +236,7 @@ def test_columns_option_and_forced_encoding(tmp_path: Path) -> None:
             "industry_code=代码,revenue=收入",
             "--unit",
             "千元",
-        ],
+        ),
     )
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["rows"][0]["revenue"] == 10.0

@@ -264,13 +264,8 @@ def test_cli_confidential_and_prior(tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(
         app,
-        [
-            "measure",
-            str(path),
-            "-p",
-            "2024Q3",
-            "-o",
-            str(tmp_path / "t.xlsx"),
+        fixtures.measure_args(
+            path,
             "--json",
             "-",
             "--confidential",
@@ -281,7 +276,7 @@ def test_cli_confidential_and_prior(tmp_path: Path) -> None:
             "--bounds",
             "--region-level",
             "province",
-        ],
+        ),
     )
     assert result.exit_code == 0, result.stderr
     document = json.loads(result.stdout)
