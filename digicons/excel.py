@@ -91,9 +91,14 @@ def partial_note(result: MeasureResult) -> str:
     )
 
 
+def listed_issues(result: MeasureResult) -> int:
+    """How many rejected and flagged rows the 数据质量 sheet lists."""
+    return min(QUALITY_ROOM, len(result.issues))
+
+
 def needs_issue_file(result: MeasureResult) -> bool:
-    """More rejected and flagged rows than one sheet holds: the full list goes to a CSV file."""
-    return len(result.issues) > QUALITY_ROOM
+    """More rejected and flagged rows than the sheet lists: the full list goes to a CSV file."""
+    return result.issue_count > listed_issues(result)
 
 
 def write_workbook(result: MeasureResult, path: Path, issue_file: Path | None = None) -> None:
@@ -305,14 +310,14 @@ def _notes_sheet(sheet: Worksheet, result: MeasureResult) -> None:
 
 
 def _quality_sheet(sheet: Worksheet, result: MeasureResult, issue_file: Path | None) -> None:
-    room = QUALITY_ROOM
+    room = listed_issues(result)
     note = (
         f"剔除 {result.reconciliation.rows['rejected']} 行；"
         f"有质量标记的保留行 {result.flagged_rows} 行。"
     )
-    if len(result.issues) > room:
+    if needs_issue_file(result):
         where = issue_file.name if issue_file is not None else "（未写出）"
-        note += f" 超出Excel行数上限，仅列出前 {room} 行；完整清单见 {where}。"
+        note += f" 本表仅列出前 {room} 行（工作表行数有限）；完整清单见 {where}。"
     put(sheet, 1, 1, note)
     for col, header in enumerate(ISSUE_HEADERS, start=1):
         put(sheet, 2, col, header).font = HEADER_FONT

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -13,6 +15,7 @@ from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 from duckdb.func import PythonUDFType
 
 from digicons import indicators
@@ -82,6 +85,7 @@ class MeasureOptions:
     partial: PartialTreatment = field(default_factory=PartialTreatment)
     bounds: bool = False
     disclosure: DisclosureRules | None = None
+    issue_limit: int = 1_048_574  # rows listed in memory (and in the workbook): Excel's limit
 
 
 @dataclass(frozen=True)
@@ -169,7 +173,8 @@ class MeasureResult:
     reconciliation: Reconciliation
     rejects_by_reason: dict[str, tuple[int, Decimal]]
     flagged_rows: int
-    issues: list[RowIssue]
+    issues: list[RowIssue]  # the first options.issue_limit, in input order
+    issue_store: Path | None  # every one of them, when there are more (status, issue)
     comparison: Comparison
     quarter: QuarterDerivation | None
     treatment: PartialTreatment
@@ -177,6 +182,22 @@ class MeasureResult:
     bounds: bool
     disclosure: DisclosureRules | None = None
     suppressed: frozenset[CellKey] = frozenset()
+
+    @property
+    def issue_count(self) -> int:
+        """Rejected rows plus kept rows with flags: every row a person must see."""
+        return self.reconciliation.rows["rejected"] + self.flagged_rows
+
+    def all_issues(self) -> Iterator[RowIssue]:
+        """Every rejected or flagged row, read from the store in batches when not all in memory."""
+        if self.issue_store is None:
+            yield from self.issues
+            return
+        for batch in pq.ParquetFile(self.issue_store).iter_batches(batch_size=65_536):
+            for status, details in zip(
+                batch.column(0).to_pylist(), batch.column(1).to_pylist(), strict=True
+            ):
+                yield _issue(status, details, self.inputs)
 
     @property
     def period_label(self) -> str:
@@ -280,14 +301,32 @@ def measure(options: MeasureOptions, progress: Progress | None = None) -> Measur
             run_query(con, sql("duplicates"), files)
         con.execute(sql("checked"))
         with _watched(con, report, "3/3 classifying and aggregating"):
-            aggregates = run_query(con, sql("aggregate"), files)
+            run_query(con, "CREATE TEMP TABLE aggregates AS\n" + sql("aggregate"), files)
+        aggregates = con.execute(sql("levels"), {"row_set": _ROW_SET}).fetchall()
+        # Rejected and flagged rows: in memory up to the limit, all of them in a Parquet file
+        # beside (bounded memory however many there are).
+        listed = con.execute(
+            sql("issue_rows"), {"row_set": _ROW_SET, "limit": options.issue_limit + 1}
+        ).fetchall()
+        store = None
+        if len(listed) > options.issue_limit:
+            listed = listed[: options.issue_limit]
+            store = Path(tempfile.mkdtemp(prefix="digicons-issues-")) / "issues.parquet"
+            con.sql(sql("issue_rows"), params={"row_set": _ROW_SET, "limit": 2**62}).write_parquet(
+                str(store)
+            )
         vanished = {
             name: run_query(con, side_sql("vanished", name), files)[0]
             for name, wanted in (("prior", options.prior), ("previous", options.previous))
             if wanted
         }
     sets = _decode(aggregates)
-    result = _assemble(catalogue, sets, files, options, period, unit_in, unit, vanished)
+    issues = [_issue(status, details, files) for status, details in listed]
+    result = _assemble(
+        catalogue, sets, files, options, period, unit_in, unit, vanished, issues, store
+    )
+    if store is not None:
+        weakref.finalize(result, shutil.rmtree, store.parent, True)
     if options.disclosure is not None:
         result = _disclose(result, catalogue, options.disclosure)
     return result
@@ -396,10 +435,13 @@ _SETS = {
     "region_major": ("region_key", "major"),
     "region_medium": ("region_key", "major", "medium"),
 }
-_SET_OF_ID = {
+_SET_OF_ID: dict[int, str] = {
     sum(1 << (len(_COLUMNS) - 1 - i) for i, c in enumerate(_COLUMNS) if c not in columns): name
     for name, columns in _SETS.items()
 }
+
+
+_ROW_SET = next(set_id for set_id, name in _SET_OF_ID.items() if name == "row")
 
 
 def _decode(aggregates: list[tuple[Any, ...]]) -> dict[str, list[dict[str, Any]]]:
@@ -454,6 +496,8 @@ def _assemble(
     unit_in: str,
     unit: str,
     vanished: dict[str, tuple[Any, ...]],
+    issues: list[RowIssue],
+    issue_store: Path | None,
 ) -> MeasureResult:
     by_status = {r["status"]: r for r in sets["status"]}
     any_partial = any(p.partial for p in catalogue.patterns)
@@ -497,8 +541,6 @@ def _assemble(
     }
     ordered = {k: reasons[k] for k in REASONS if k in reasons}
     flagged = sum(int(status_sum(s, "flagged") or 0) for s in ("digital", "not_digital"))
-    rows = sorted((r for r in sets["row"] if r["issue_key"]), key=lambda r: r["issue_key"])
-    issues = [_issue(r["status"], r["issue"], files) for r in rows]
     comparison = Comparison("column")
     if options.prior:
         n, revenue = vanished["prior"]
@@ -533,6 +575,7 @@ def _assemble(
         rejects_by_reason=ordered,
         flagged_rows=flagged,
         issues=issues,
+        issue_store=issue_store,
         comparison=comparison,
         quarter=quarter,
         treatment=options.partial,

@@ -158,5 +158,5 @@ def write_rejects_csv(result: MeasureResult, path: Path, *, flagged_too: bool = 
         writer = csv.writer(handle)
         writer.writerow(ISSUE_HEADERS)
         writer.writerows(
-            issue_row(i) for i in result.issues if flagged_too or i.status == "rejected"
+            issue_row(i) for i in result.all_issues() if flagged_too or i.status == "rejected"
         )

@@ -281,6 +281,26 @@ def test_more_issues_than_a_sheet_holds_go_to_a_csv(
     assert sheet.max_row == 2 + 3
 
 
+def test_issues_beyond_the_memory_limit_stream_from_a_file(tmp_path: Path) -> None:
+    from digicons.measure import MeasureOptions, measure
+    from digicons.report import write_rejects_csv
+
+    path = fixtures.write_csv(tmp_path / "q.csv")
+    result = measure(MeasureOptions([path], period="2024Q3", issue_limit=2))
+    assert len(result.issues) == 2 and result.issue_count == 9
+    assert result.issue_store is not None and result.issue_store.exists()
+    assert [i.row for i in result.all_issues()] == [4, 5, 6, 8, 9, 10, 11, 13, 14]
+    write_rejects_csv(result, tmp_path / "all.csv", flagged_too=True)
+    rows = list(csv.DictReader((tmp_path / "all.csv").open(encoding="utf-8-sig")))
+    assert [int(r["行号"]) for r in rows] == [4, 5, 6, 8, 9, 10, 11, 13, 14]
+    store = result.issue_store
+    del result, rows
+    import gc
+
+    gc.collect()
+    assert not store.exists()  # the store goes with the result
+
+
 def test_large_samples_are_written_in_deterministic_chunks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
