@@ -85,7 +85,9 @@ class MeasureOptions:
     partial: PartialTreatment = field(default_factory=PartialTreatment)
     bounds: bool = False
     disclosure: DisclosureRules | None = None
-    issue_limit: int = 1_048_574  # rows listed in memory (and in the workbook): Excel's limit
+    # Rejected and flagged rows kept in memory and listed in the workbook; the rest are streamed to
+    # a CSV beside it. (A million rows through openpyxl take minutes and gigabytes.)
+    issue_limit: int = 100_000
 
 
 @dataclass(frozen=True)
