@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import IntEnum
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from digicons.errors import DataError
@@ -108,9 +108,17 @@ class Catalogue:
             return [code]
         return [m for child in self.children(code) for m in self.minors_under(child.code)]
 
+    @cached_property
+    def _partial_codes(self) -> frozenset[str]:
+        return frozenset(
+            code
+            for code in self.categories
+            if any(p.partial for m in self.minors_under(code) for p in self.patterns_of(m))
+        )
+
     def is_partial(self, code: str) -> bool:
         """A category is partial when any pattern beneath it is marked `*`."""
-        return any(p.partial for m in self.minors_under(code) for p in self.patterns_of(m))
+        return code in self._partial_codes
 
     def candidates(self, class_code: str) -> list[Pattern]:
         """Every pattern that matches a 4-digit class, most specific first."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from digicons.catalogue import Catalogue, Category, Pattern
+from digicons.catalogue import Catalogue, Category, Grain, Pattern
 from digicons.codetable import CodeTable
 from digicons.errors import InputError, UsageError
 from digicons.gbt4754 import CodeSyntaxError, IndustryCode, Level
@@ -82,7 +82,7 @@ class Classifier:
         self.catalogue = catalogue
         self.codes = codes
         self._appendix_names = {
-            p.key: p.industry_name for p in catalogue.patterns if p.grain.name == "CLASS"
+            p.key: p.industry_name for p in catalogue.patterns if p.grain is Grain.CLASS
         }
 
     def industry_name(self, code: str) -> str | None:

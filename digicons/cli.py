@@ -270,10 +270,9 @@ def measure(
         bounds=bounds,
         disclosure=rules,
     )
-    targets = [p for p in (output, rejects) if p is not None]
-    if json_path is not None and str(json_path) != "-":
-        targets.append(json_path)
-    for target in targets:
+    json_stdout = json_path is not None and str(json_path) == "-"
+    json_file = None if json_stdout else json_path
+    for target in (p for p in (output, rejects, json_file) if p is not None):
         check_writable(target)
     with console.stderr.status("measuring…") as status:
         result = run_measure(options, progress=status.update)
@@ -285,8 +284,8 @@ def measure(
         (workbook, lambda temp: write_workbook(result, temp, issue_file))
     ]
     document = result_json(result)
-    if json_path is not None and str(json_path) != "-":
-        writers.append((json_path, lambda temp: _write_text(temp, _dumps(document))))
+    if json_file is not None:
+        writers.append((json_file, lambda temp: _write_text(temp, _dumps(document))))
     if rejects is not None:
         writers.append((rejects, lambda temp: write_rejects_csv(result, temp)))
     if issue_file is not None:
@@ -295,14 +294,14 @@ def measure(
     with staged(files) as temps:
         for (_, write), temp in zip(writers, temps, strict=True):
             write(temp)
-    screen = console.stderr if json_path is not None and str(json_path) == "-" else console.stdout
+    screen = console.stderr if json_stdout else console.stdout
     screen.print(console.measure_summary(result))
     screen.print(console.reconciliation_table(result))
     for note in console.measure_notes(result):
         screen.print(note)
     written = ", ".join(str(f) for f in files)
     console.stderr.print(f"written: {written}")
-    if json_path is not None and str(json_path) == "-":
+    if json_stdout:
         typer.echo(_dumps(document))
 
 

@@ -27,11 +27,12 @@ from digicons.errors import UsageError
 from digicons.indicators import Figures
 from digicons.partial import PartialTreatment, load_list, load_shares
 from digicons.period import Period
-from digicons.readers import InputFile, expand_inputs
+from digicons.readers import expand_inputs
 from digicons.regions import region_name
 from digicons.resources import sql
 from digicons.sources import (
     RAW_KEYS,
+    InputFile,
     SourceOptions,
     find_period,
     input_unit,
@@ -304,7 +305,9 @@ def measure(options: MeasureOptions, progress: Progress | None = None) -> Measur
         con.execute(sql("checked"))
         with _watched(con, report, "3/3 classifying and aggregating"):
             run_query(con, "CREATE TEMP TABLE aggregates AS\n" + sql("aggregate"), files)
-        aggregates = con.execute(sql("levels"), {"row_set": _ROW_SET}).fetchall()
+        levels = con.execute(sql("levels"), {"row_set": _ROW_SET})
+        names = [column[0] for column in levels.description or ()]
+        aggregates = levels.fetchall()
         # Rejected and flagged rows: in memory up to the limit, all of them in a Parquet file
         # beside (bounded memory however many there are).
         listed = con.execute(
@@ -322,7 +325,7 @@ def measure(options: MeasureOptions, progress: Progress | None = None) -> Measur
             for name, wanted in (("prior", options.prior), ("previous", options.previous))
             if wanted
         }
-    sets = _decode(aggregates)
+    sets = _decode(names, aggregates)
     issues = [_issue(status, details, files) for status, details in listed]
     result = _assemble(
         catalogue, sets, files, options, period, unit_in, unit, vanished, issues, store
@@ -446,30 +449,10 @@ _SET_OF_ID: dict[int, str] = {
 _ROW_SET = next(set_id for set_id, name in _SET_OF_ID.items() if name == "row")
 
 
-def _decode(aggregates: list[tuple[Any, ...]]) -> dict[str, list[dict[str, Any]]]:
-    """Split the rows of aggregate.sql by grouping set, as dictionaries."""
-    names = (
-        *_COLUMNS,
-        "set_id",
-        "rows",
-        "revenue_all",
-        "flagged",
-        "prior_missing",
-        "prior_missing_revenue",
-        "previous_missing",
-        "without_share",
-        "revenue_weighted_out",
-        "enterprises",
-        "revenue",
-        "revenue_prior",
-        "revenue_matched",
-        "top2",
-        "upper_revenue",
-        "lower_revenue",
-        "issue",
-    )
+def _decode(names: list[str], rows: list[tuple[Any, ...]]) -> dict[str, list[dict[str, Any]]]:
+    """Split the rows of aggregate.sql by grouping set, as dictionaries keyed by column name."""
     sets: dict[str, list[dict[str, Any]]] = {name: [] for name in _SETS}
-    for row in aggregates:
+    for row in rows:
         record = dict(zip(names, row, strict=True))
         sets[_SET_OF_ID[record["set_id"]]].append(record)
     return sets

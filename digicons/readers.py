@@ -176,19 +176,6 @@ def _read_csv_frame(path: Path, encoding: str) -> pd.DataFrame:
         raise InputError(f"{path}: not a readable CSV file ({exc})") from exc
 
 
-@dataclass(frozen=True)
-class InputFile:
-    """One enterprise file registered in DuckDB, with the columns found in it."""
-
-    index: int
-    path: Path
-    kind: str
-    encoding: str | None
-    headers: list[str]
-    columns: dict[str, int]
-    unit: str | None  # the revenue unit named in its header, e.g. 营业收入（千元）
-
-
 def expand_inputs(items: list[Path]) -> list[Path]:
     """Files named, folders (their CSV/Excel/Parquet files, sorted) and glob patterns."""
     found: list[Path] = []

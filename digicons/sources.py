@@ -15,7 +15,6 @@ import pyarrow.parquet as pq
 from digicons.errors import InputError, UsageError
 from digicons.period import Period, parse_period
 from digicons.readers import (
-    InputFile,
     detect_encoding,
     file_kind,
     read_excel_rows,
@@ -27,6 +26,19 @@ from digicons.units import UNITS, parse_unit
 DEFAULT_INPUT_UNIT = "千元"
 RAW_KEYS = ("credit_code", "name", "industry_code", "region", "revenue", "revenue_prior", "period")
 REQUIRED = frozenset(c.key for c in COLUMNS if c.required)
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One enterprise file registered in DuckDB, with the columns found in it."""
+
+    index: int
+    path: Path
+    kind: str
+    encoding: str | None
+    headers: list[str]
+    columns: dict[str, int]
+    unit: str | None  # the revenue unit named in its header, e.g. 营业收入（千元）
 
 
 @dataclass(frozen=True)
