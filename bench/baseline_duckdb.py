@@ -7,7 +7,7 @@ import sys
 import duckdb
 import pyarrow as pa
 
-from digicons.catalogue import load_catalogue
+from digicons.scope.catalogue import load_catalogue
 
 
 def main(path: str) -> None:

@@ -6,7 +6,7 @@ import sys
 
 import pandas as pd
 
-from digicons.catalogue import load_catalogue
+from digicons.scope.catalogue import load_catalogue
 
 
 def main(path: str) -> None:

@@ -1,7 +1,7 @@
 """digicons: measure digital consumption from enterprise data (Beijing white paper 2021 scope)."""
 
-from digicons.catalogue import Catalogue, load_catalogue
 from digicons.errors import DigiconsError
+from digicons.scope.catalogue import Catalogue, load_catalogue
 
 __all__ = ["Catalogue", "DigiconsError", "__version__", "load_catalogue"]
 __version__ = "0.1.0"

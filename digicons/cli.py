@@ -15,11 +15,17 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 import typer
 
 from digicons import console
-from digicons.catalogue import catalogue_records, catalogue_tree, load_catalogue
-from digicons.classify import Classifier, QueryFailure, answer_to_dict, classify_file
-from digicons.codetable import CodeTable, load_code_table, locate_code_table
 from digicons.errors import DigiconsError, UsageError
 from digicons.period import parse_period
+from digicons.scope.catalogue import catalogue_records, catalogue_tree, load_catalogue
+from digicons.scope.classify import (
+    Classifier,
+    QueryFailure,
+    answer_to_dict,
+    classify_file,
+    default_output,
+)
+from digicons.scope.codetable import CodeTable, load_code_table, locate_code_table
 
 app = typer.Typer(
     help="digicons: measure digital consumption (数字消费) from enterprise data.",
@@ -112,12 +118,20 @@ def classify(
     """
     classifier = Classifier(load_catalogue(), _code_table(codes))
     if file is not None:
+        from digicons.inputs.files import file_kind
+        from digicons.outputs import Output, write_all
+        from digicons.outputs.classified import check_classified_target, write_classified
+
         if codes_:
             raise UsageError("give codes or --file, not both")
-        result = classify_file(classifier, file, output, column, encoding)
+        target = output or default_output(file)
+        check_classified_target(target)
+        table = classify_file(classifier, file, column, encoding)
+        kind = file_kind(target)
+        write_all([Output(target, "classified", lambda temp: write_classified(table, temp, kind))])
         console.stderr.print(
-            f"{result.rows} rows classified, {result.digital} digital, "
-            f"{result.failed} not classifiable → {result.output}"
+            f"{len(table.rows)} rows classified, {table.digital} digital, "
+            f"{table.failed} not classifiable → {target}"
         )
         return
     if not codes_:
@@ -241,15 +255,16 @@ def measure(
     Example: digicons measure data/sample/ --period 2024Q3 -o tables.xlsx --json result.json
     """
     # Imported here: duckdb, pyarrow and openpyxl take a second to load, which `classify` needs not.
-    from digicons.disclosure import DisclosureRules, parse_dominance
-    from digicons.excel import needs_issue_file, write_workbook
+    from digicons.inputs.headers import parse_column_overrides
     from digicons.measure import MeasureOptions
     from digicons.measure import measure as run_measure
-    from digicons.outputs import check_writable, staged
-    from digicons.partial import parse_treatment
-    from digicons.regions import parse_level
-    from digicons.report import result_json, write_rejects_csv
-    from digicons.schema import parse_column_overrides
+    from digicons.measure.disclosure import DisclosureRules, parse_dominance
+    from digicons.measure.partial import parse_treatment
+    from digicons.outputs import write_all
+    from digicons.outputs.jsondoc import dumps, result_json
+    from digicons.outputs.measured import default_workbook, plan_measure_outputs
+    from digicons.outputs.staging import check_writable
+    from digicons.scope.regions import parse_level
 
     rules = None
     if confidential:
@@ -276,24 +291,14 @@ def measure(
         check_writable(target)
     with console.stderr.status("measuring…") as status:
         result = run_measure(options, progress=status.update)
-    workbook = output or Path(f"digicons-{result.period.key}.xlsx")
-    issue_file = (
-        workbook.with_name(f"{workbook.stem}-数据质量.csv") if needs_issue_file(result) else None
-    )
-    writers: list[tuple[Path, Callable[[Path], None]]] = [
-        (workbook, lambda temp: write_workbook(result, temp, issue_file))
-    ]
-    document = result_json(result)
-    if json_file is not None:
-        writers.append((json_file, lambda temp: _write_text(temp, _dumps(document))))
-    if rejects is not None:
-        writers.append((rejects, lambda temp: write_rejects_csv(result, temp)))
-    if issue_file is not None:
-        writers.append((issue_file, lambda temp: write_rejects_csv(result, temp, flagged_too=True)))
-    files = [path for path, _ in writers]
-    with staged(files) as temps:
-        for (_, write), temp in zip(writers, temps, strict=True):
-            write(temp)
+    try:
+        document = result_json(result)
+        outputs = plan_measure_outputs(
+            result, document, output or default_workbook(result), json_file, rejects
+        )
+        files = write_all(outputs)
+    finally:
+        result.close()
     screen = console.stderr if json_stdout else console.stdout
     screen.print(console.measure_summary(result))
     screen.print(console.reconciliation_table(result))
@@ -302,7 +307,7 @@ def measure(
     written = ", ".join(str(f) for f in files)
     console.stderr.print(f"written: {written}")
     if json_stdout:
-        typer.echo(_dumps(document))
+        typer.echo(dumps(document))
 
 
 @app.command()
@@ -327,14 +332,6 @@ def sample(
     spec = SampleSpec(rows, parse_period(period), seed, dirty_rate)
     written = write_sample(spec, output)
     console.stderr.print(f"{written:,} rows → {output}")
-
-
-def _write_text(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8")
-
-
-def _dumps(document: object) -> str:
-    return json.dumps(document, ensure_ascii=False, indent=2)
 
 
 def main() -> Any:

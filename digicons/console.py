@@ -8,11 +8,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.tree import Tree
 
-from digicons.catalogue import Catalogue
-from digicons.classify import AggregateAnswer, Answer, ClassAnswer, QueryFailure
+from digicons.scope.catalogue import Catalogue
+from digicons.scope.classify import AggregateAnswer, Answer, ClassAnswer, QueryFailure
 
 if TYPE_CHECKING:
-    from digicons.measure import MeasureResult
+    from digicons.measure.result import MeasureResult
 
 stdout = Console()
 stderr = Console(stderr=True, soft_wrap=True)
@@ -90,7 +90,7 @@ def error(message: str, hint: str | None = None) -> None:
 def measure_summary(result: MeasureResult) -> Table:
     """The major categories, as a terminal table."""
     table = Table(
-        title=f"{result.period_label} 数字消费（单位：{result.unit}）",
+        title=f"{result.period_label} {result.scope_name}（单位：{result.unit}）",
         caption=f"* 含只有部分属于数字消费的行业：{result.treatment.description}",
     )
     for header in ("代码", "名称", "企业数", "营业收入", "同比%", "占比%", "拉动"):
@@ -99,10 +99,8 @@ def measure_summary(result: MeasureResult) -> Table:
             justify="left" if header in ("代码", "名称") else "right",
             no_wrap=header == "名称",
         )
-    from digicons.report import cell_values
-
     for cell in [result.total, *result.level("major")]:
-        values = cell_values(result, cell)
+        values = result.values(cell)
 
         def show(key: str, spec: str, values: dict[str, Any] = values) -> str:
             value = values[key]
@@ -144,7 +142,7 @@ def measure_notes(result: MeasureResult) -> list[str]:
 
 
 def reconciliation_table(result: MeasureResult) -> Table:
-    from digicons.measure import REASONS
+    from digicons.measure.rules import LABELS
 
     rec = result.reconciliation
     table = Table(title="核对 / reconciliation")
@@ -159,8 +157,6 @@ def reconciliation_table(result: MeasureResult) -> Table:
     ):
         table.add_row(label, f"{rows:,}", f"{result.convert(revenue):,.2f}")
     for reason, (n, revenue) in result.rejects_by_reason.items():
-        table.add_row(
-            f"  [dim]{REASONS[reason]}[/dim]", f"{n:,}", f"{result.convert(revenue):,.2f}"
-        )
+        table.add_row(f"  [dim]{LABELS[reason]}[/dim]", f"{n:,}", f"{result.convert(revenue):,.2f}")
     table.add_row("有质量标记 flagged", f"{result.flagged_rows:,}", "")
     return table

@@ -17,6 +17,12 @@ class DigiconsError(Exception):
         return self.message if self.hint is None else f"{self.message}\n{self.hint}"
 
 
+class ChecksFailedError(DigiconsError):
+    """The run finished but did not pass its checks (a warning under --strict)."""
+
+    exit_code = 1
+
+
 class UsageError(DigiconsError):
     """Arguments or options that cannot work together."""
 
@@ -39,3 +45,30 @@ class DataError(DigiconsError):
     """The packaged classification data or queries are missing or inconsistent."""
 
     exit_code = 5
+
+
+class InternalError(DigiconsError):
+    """digicons contradicts itself (a query result of the wrong shape): a bug, never bad input."""
+
+    exit_code = 70
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(
+            f"内部错误：{message}",
+            hint or "这是 digicons 的缺陷，不是输入的问题。请用 --debug 重新运行并报告其输出。",
+        )
+
+
+class Interrupted(BaseException):
+    """Ctrl-C, SIGTERM or SIGHUP: unwind (cleaning up) and exit 130 quietly.
+
+    A BaseException, like KeyboardInterrupt, so that no `except Exception` swallows it.
+    """
+
+    exit_code = 130
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an exception's message (library errors can run to many lines)."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

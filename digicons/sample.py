@@ -11,11 +11,11 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from digicons.catalogue import load_catalogue
-from digicons.creditcode import CHARSET, WEIGHTS
 from digicons.errors import UsageError
-from digicons.outputs import write_atomically
+from digicons.measure.creditcode import CHARSET, WEIGHTS
+from digicons.outputs.staging import write_atomically
 from digicons.period import Period
+from digicons.scope.catalogue import load_catalogue
 
 # Real GB/T 4754-2017 classes: some of every division, every class the appendix names, and more
 # of the divisions that overlap (52, 71, 86, O, ...). Checked against the reference in the tests.

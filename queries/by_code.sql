@@ -1,12 +1,24 @@
 -- Purpose: one row per credit code of the --prior (last year's) or --quarter-only (previous
---   cumulative quarter) files: the first row with a code and a numeric revenue.
--- Needs: view {side}_rows (digicons.sources.create_rows_view); macros of macros.sql.
--- Parameters: none. {side} is replaced by `prior` or `previous` (a fixed allow-list, never input).
-CREATE OR REPLACE TEMP TABLE {side}_by_code AS
+--   cumulative quarter) files: the first row with a code and a numeric revenue. Codes are
+--   normalised as in the current files (the side's own marks, digicons.measure.marks).
+-- Needs: view side_rows (digicons.inputs.sources), table side_marks.
+-- Slots: side: prior or previous (a fixed allow-list, never input).
+-- Parameters: none.
+CREATE OR REPLACE TEMP TABLE {{side}}_by_code AS
+WITH coded AS (
+    SELECT
+        CASE WHEN (m.raw IS NULL OR m.raw = i.credit_code_raw) AND m.code IS NOT NULL THEN m.code
+            ELSE i.credit_code_raw END AS credit_code,
+        CAST(i.file_idx AS BIGINT) * 1099511627776 + i.row_no AS row_key,
+        i.revenue_value,
+        i.revenue_prior_value
+    FROM {{side}}_rows AS i
+    LEFT JOIN {{side}}_marks AS m ON m.h = hash(i.credit_code_raw)
+)
 SELECT
-    upper(clean(credit_code_raw)) AS credit_code,
-    arg_min(revenue_value, CAST(file_idx AS BIGINT) * 1099511627776 + row_no) AS revenue,
-    arg_min(revenue_prior_value, CAST(file_idx AS BIGINT) * 1099511627776 + row_no) AS revenue_prior
-FROM {side}_rows
-WHERE NOT blank(credit_code_raw) AND revenue_value IS NOT NULL
-GROUP BY 1;
+    credit_code,
+    arg_min(revenue_value, row_key) AS revenue,
+    arg_min(revenue_prior_value, row_key) AS revenue_prior
+FROM coded
+WHERE coalesce(credit_code, '') <> '' AND revenue_value IS NOT NULL
+GROUP BY credit_code;

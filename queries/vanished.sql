@@ -1,9 +1,33 @@
--- Purpose: enterprises of the --prior / --quarter-only files that no acceptable current row has:
---   how many, and their revenue there.
--- Needs: table {side}_by_code (by_code.sql), view classified (checked.sql).
--- Parameters: none. {side} is replaced by `prior` or `previous` (a fixed allow-list, never input).
-SELECT count(*), sum(s.revenue)
-FROM {side}_by_code AS s
-WHERE NOT EXISTS (
-    SELECT 1 FROM classified AS c WHERE c.credit_code = s.credit_code AND c.invalid IS NULL
-)
+-- Purpose: how the enterprises of the --prior / --quarter-only files were found here: how many
+--   (and their revenue there) no current row has at all, and how many only rejected rows have.
+--   A code that does not repeat is one enterprise per matched row; a repeated code is counted once.
+-- Needs: tables side_by_code (by_code.sql), settled (settled.sql).
+-- Slots: side: prior or previous (a fixed allow-list, never input).
+-- Parameters: none.
+WITH single AS (
+    SELECT
+        sum(side_found) AS present,
+        sum(side_revenue) AS present_revenue,
+        sum(side_found) FILTER (WHERE status = 'rejected') AS rejected
+    FROM settled
+    WHERE code IS NULL
+),
+repeated AS (
+    SELECT
+        code,
+        max(side_revenue) AS side_revenue,
+        bool_and(status = 'rejected') AS all_rejected
+    FROM settled
+    WHERE code IS NOT NULL
+    GROUP BY code
+    HAVING max(side_found) > 0
+),
+side AS (SELECT count(*) AS enterprises, sum(revenue) AS revenue FROM {{side}}_by_code)
+SELECT
+    side.enterprises - coalesce(single.present, 0) - (SELECT count(*) FROM repeated)
+        AS vanished_enterprises,
+    coalesce(side.revenue, 0) - coalesce(single.present_revenue, 0)
+        - coalesce((SELECT sum(side_revenue) FROM repeated), 0) AS vanished_revenue,
+    coalesce(single.rejected, 0) + (SELECT count(*) FROM repeated WHERE all_rejected)
+        AS rejected_enterprises
+FROM side, single

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from digicons.catalogue import Catalogue, load_catalogue
+from digicons.scope.catalogue import Catalogue, load_catalogue
 
 REPO = Path(__file__).resolve().parent.parent
 REFERENCE = REPO.parent / "shared" / "reference" / "gbt4754_2017.csv"

@@ -9,8 +9,8 @@ import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from digicons.creditcode import check_character
-from digicons.excel import put
+from digicons.measure.creditcode import check_character
+from digicons.outputs.workbook import put
 
 HEADERS = [
     "统一社会信用代码",

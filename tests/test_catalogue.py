@@ -9,9 +9,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from digicons.catalogue import AmbiguityError, Catalogue, Grain, catalogue_records, load_catalogue
 from digicons.errors import DataError
 from digicons.resources import resource_dir
+from digicons.scope.catalogue import (
+    AmbiguityError,
+    Catalogue,
+    Grain,
+    catalogue_records,
+    load_catalogue,
+)
 
 EXAMPLES = [
     ("5292", "40202", False, "5292"),

@@ -8,18 +8,20 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from digicons.catalogue import Catalogue
-from digicons.classify import (
+from digicons.outputs.classified import write_classified_file
+from digicons.outputs.workbook import put
+from digicons.scope.catalogue import Catalogue
+from digicons.scope.classify import (
     AggregateAnswer,
     ClassAnswer,
     Classifier,
     QueryFailure,
     answer_to_dict,
     classify_file,
+    default_output,
 )
-from digicons.codetable import load_code_table
-from digicons.excel import put
-from digicons.gbt4754 import Level
+from digicons.scope.codetable import load_code_table
+from digicons.scope.gbt4754 import Level
 
 
 def test_json_shape_for_a_digital_class(catalogue: Catalogue, reference_path: Path) -> None:
@@ -88,11 +90,12 @@ def test_classify_csv_file(catalogue: Catalogue, tmp_path: Path) -> None:
             "gbk"
         )
     )
-    result = classify_file(Classifier(catalogue), source)
-    assert (result.rows, result.digital, result.failed) == (5, 3, 1)
-    with result.output.open(encoding="utf-8-sig", newline="") as handle:
+    table = classify_file(Classifier(catalogue), source)
+    output = write_classified_file(table, default_output(source))
+    assert (len(table.rows), table.digital, table.failed) == (5, 3, 1)
+    with output.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert result.output.name == "firms_classified.csv"
+    assert output.name == "firms_classified.csv"
     assert [r["小类代码"] for r in rows] == ["40202", "30303", "", "", "50602"]
     assert [r["数字消费"] for r in rows] == ["是", "是", "否", "", "是"]
     assert rows[4]["部分属于(*)"] == "*" and rows[4]["匹配规则"] == "52*"
@@ -110,7 +113,7 @@ def test_classify_xlsx_keeps_text_as_text(catalogue: Catalogue, tmp_path: Path) 
         put(sheet, 2, col, value)
     book.save(source)
     out = tmp_path / "out.xlsx"
-    classify_file(Classifier(catalogue), source, out, column="代码列")
+    write_classified_file(classify_file(Classifier(catalogue), source, column="代码列"), out)
     sheet = openpyxl.load_workbook(out).active
     assert sheet is not None
     assert sheet["A2"].value == '=HYPERLINK("http://x")' and sheet["A2"].data_type == "s"

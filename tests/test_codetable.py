@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from digicons.codetable import ENV_VAR, config_path, load_code_table, locate_code_table
 from digicons.errors import InputError
+from digicons.scope.codetable import ENV_VAR, config_path, load_code_table, locate_code_table
 
 
 def test_reference_table_loads(reference_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from digicons.gbt4754 import CodeSyntaxError, IndustryCode, Level, load_structure
+from digicons.scope.gbt4754 import CodeSyntaxError, IndustryCode, Level, load_structure
 
 
 @pytest.mark.parametrize(

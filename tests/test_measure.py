@@ -10,7 +10,7 @@ import pytest
 
 from digicons.errors import InputError, UsageError
 from digicons.measure import MeasureOptions, MeasureResult, measure
-from digicons.report import result_json
+from digicons.outputs.jsondoc import result_json
 from tests import fixtures
 
 
@@ -215,7 +215,7 @@ def test_columns_override(tmp_path: Path) -> None:
 def test_code_table_rejects_codes_that_are_not_classes(
     tmp_path: Path, reference_path: Path
 ) -> None:
-    from digicons.codetable import load_code_table
+    from digicons.scope.codetable import load_code_table
 
     path = tmp_path / "q.csv"
     path.write_text("统一社会信用代码,单位名称,行业代码,营业收入\nX1,甲,5298,10\nX2,乙,5299,20\n")
@@ -280,7 +280,7 @@ def test_a_file_with_only_a_header_counts_nothing(tmp_path: Path) -> None:
 def test_title_rows_above_the_header_and_blank_rows_are_skipped(tmp_path: Path) -> None:
     import openpyxl
 
-    from digicons.excel import put
+    from digicons.outputs.workbook import put
 
     book = openpyxl.Workbook()
     sheet = book.active

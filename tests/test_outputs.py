@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from digicons.cli import app
-from digicons.creditcode import is_valid
+from digicons.measure.creditcode import is_valid
 from digicons.period import Period
 from digicons.sample import CLASSES, SampleSpec, generate
 from tests import fixtures
@@ -190,12 +190,12 @@ def test_unwritable_output_exits_4_before_work(quarter: Path) -> None:
 def test_failure_while_writing_leaves_nothing(
     quarter: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import digicons.report
+    import digicons.outputs.measured
 
     def broken(*_args: object) -> None:
         raise OSError(28, "No space left on device", "r.json")
 
-    monkeypatch.setattr(digicons.report, "write_rejects_csv", broken)
+    monkeypatch.setattr(digicons.outputs.measured, "write_rejects_csv", broken)
     result = runner.invoke(
         app,
         fixtures.measure_args(
@@ -269,9 +269,9 @@ def test_sample_classes_are_real(reference_classes: list[str]) -> None:
 def test_more_issues_than_a_sheet_holds_go_to_a_csv(
     quarter: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import digicons.excel
+    import digicons.outputs.workbook
 
-    monkeypatch.setattr(digicons.excel, "QUALITY_ROOM", 3)
+    monkeypatch.setattr(digicons.outputs.workbook, "QUALITY_ROOM", 3)
     workbook_path, _ = run_measure(quarter)
     beside = quarter.parent / "t-数据质量.csv"
     rows = list(csv.DictReader(beside.open(encoding="utf-8-sig")))
@@ -283,17 +283,17 @@ def test_more_issues_than_a_sheet_holds_go_to_a_csv(
 
 def test_issues_beyond_the_memory_limit_stream_from_a_file(tmp_path: Path) -> None:
     from digicons.measure import MeasureOptions, measure
-    from digicons.report import write_rejects_csv
+    from digicons.outputs.issues import write_rejects_csv
 
     path = fixtures.write_csv(tmp_path / "q.csv")
     result = measure(MeasureOptions([path], period="2024Q3", issue_limit=2))
     assert len(result.issues) == 2 and result.issue_count == 9
-    assert result.issue_store is not None and result.issue_store.exists()
+    assert result.issue_store is not None and result.issue_store.path.exists()
     assert [i.row for i in result.all_issues()] == [4, 5, 6, 8, 9, 10, 11, 13, 14]
     write_rejects_csv(result, tmp_path / "all.csv", flagged_too=True)
     rows = list(csv.DictReader((tmp_path / "all.csv").open(encoding="utf-8-sig")))
     assert [int(r["行号"]) for r in rows] == [4, 5, 6, 8, 9, 10, 11, 13, 14]
-    store = result.issue_store
+    store = result.issue_store.path
     del result, rows
     import gc
 

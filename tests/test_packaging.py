@@ -58,7 +58,7 @@ def test_installed_wheel_runs_without_the_source_tree(wheel: Path, tmp_path: Pat
     env = {**os.environ, "PYTHONPATH": str(site)}
     code = (
         "import digicons, digicons.resources as r;"
-        "from digicons.catalogue import load_catalogue;"
+        "from digicons.scope.catalogue import load_catalogue;"
         "c = load_catalogue();"
         "print(r.resource_dir('classification'), len(c.level('minor')), r.resource_dir('queries'))"
     )

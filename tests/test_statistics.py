@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from digicons.cli import app
-from digicons.disclosure import DisclosureRules, Sensitive, primary, suppress
 from digicons.measure import MeasureOptions, MeasureResult, measure
-from digicons.partial import PartialTreatment
-from digicons.regions import roll_up
-from digicons.report import result_json
+from digicons.measure.disclosure import DisclosureRules, Sensitive, primary, suppress
+from digicons.measure.keys import region_key
+from digicons.measure.partial import PartialTreatment
+from digicons.outputs.jsondoc import result_json
 from tests import fixtures
 
 HEADER = "统一社会信用代码,单位名称,行业代码,区划代码,营业收入,营业收入上年同期\n"
@@ -212,7 +212,21 @@ def test_region_roll_up_and_names(tmp_path: Path) -> None:
     ],
 )
 def test_roll_up_rule(code: str, level: str, expected: str) -> None:
-    assert roll_up(code, level) == expected
+    assert region_key(code, level) == expected
+
+
+def test_city_roll_up_through_measure(tmp_path: Path) -> None:
+    codes = [fixtures.code(f"91110105MA00009{i:02d}") for i in range(3)]
+    path = write(
+        tmp_path / "q.csv",
+        f"{codes[0]},甲,5292,110105,100,",
+        f"{codes[1]},乙,5292,110108,200,",
+        f"{codes[2]},丙,5292,120101,300,",
+    )
+    result = measure(MeasureOptions([path], period="2024Q3", region_level="city"))
+    totals = {c.region: c.revenue for c in result.region_cells if c.level == "total"}
+    # Both Beijing districts roll up to 110100 (100 + 200 千元), Tianjin's to 120100.
+    assert totals == {"110100": Decimal(300), "120100": Decimal(300)}
 
 
 def test_confidential_secondary_suppression(tmp_path: Path) -> None:

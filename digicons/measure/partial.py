@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from digicons.catalogue import Catalogue
 from digicons.errors import InputError, UsageError
+from digicons.inputs.files import read_text_table
+from digicons.inputs.headers import find_header
 from digicons.period import Period, parse_period
-from digicons.readers import read_text_table
-from digicons.schema import find_header
+from digicons.scope.catalogue import Catalogue
 
 MODES = ("full", "exclude", "shares", "list")
 DESCRIPTIONS = {

@@ -13,9 +13,10 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from digicons.measure import REASONS, MeasureResult
-from digicons.regions import region_name
-from digicons.report import ISSUE_HEADERS, cell_values, issue_row
+from digicons.measure.result import MeasureResult
+from digicons.measure.rules import LABELS
+from digicons.outputs.issues import ISSUE_HEADERS, issue_row
+from digicons.scope.regions import region_name
 
 HEADER_FONT = Font(bold=True)
 
@@ -68,10 +69,15 @@ BOUND_COLUMNS: tuple[tuple[str, str, str, int], ...] = (
 SHEETS = {"major": "大类", "medium": "中类", "minor": "小类"}
 EXCEL_MAX_ROWS = 1_048_576
 QUALITY_ROOM = EXCEL_MAX_ROWS - 2  # below the note and the header of 数据质量
-SOURCE_NOTE = (
-    "资料来源：企业营业收入数据；数字消费范围依据《北京数字消费发展白皮书（2021）》附录1"
-    "（取自国家统计局《数字经济及其核心产业统计分类（2021）》），行业代码为 GB/T 4754-2017。"
-)
+
+
+def source_note(result: MeasureResult) -> str:
+    return (
+        f"资料来源：企业营业收入数据；{result.scope_name}范围依据{result.scope_source}，"
+        "行业代码为 GB/T 4754-2017。"
+    )
+
+
 GROWTH_NOTE = (
     "同比增长、占比变动、拉动和贡献率按有上年同期数据的企业计算（同口径）；"
     "“—”表示无上年同期数据或基数不为正。拉动 = 该类别增量 ÷ 合计上年同期 × 100，"
@@ -141,7 +147,7 @@ def _footnotes(sheet: Worksheet, result: MeasureResult, row: int) -> None:
     ]
     if result.disclosure is not None:
         notes.append(f"— 为保密需要不予公布：{result.disclosure.description}。")
-    notes.append(SOURCE_NOTE)
+    notes.append(source_note(result))
     for offset, note in enumerate(notes, start=2):
         put(sheet, row + offset, 1, note)
 
@@ -157,7 +163,7 @@ def _category_sheet(sheet: Worksheet, result: MeasureResult, level: str) -> int:
         name = ("合计" if cell.level == "total" else cell.name) + ("*" if cell.partial else "")
         put(sheet, r, 1, cell.code)
         put(sheet, r, 2, name)
-        values = cell_values(result, cell)
+        values = result.values(cell)
         for col, (_, key, fmt, places) in enumerate(columns, start=3):
             value = _round(values[key], places)
             target = put(sheet, r, col, DASH if value is None else value)
@@ -197,10 +203,10 @@ def _region_sheet(sheet: Worksheet, result: MeasureResult, level: str) -> None:
                 for h in heads
             ),
         ]
-        count = cell_values(result, total)["enterprises"]
+        count = result.values(total)["enterprises"]
         put(sheet, r, 3, DASH if count is None else count).number_format = COUNT
         for col, cell in enumerate(line, start=4):
-            value = _round(cell_values(result, cell)["revenue"], 2)
+            value = _round(result.values(cell)["revenue"], 2)
             put(sheet, r, col, DASH if value is None else value).number_format = MONEY
     level_name = {"province": "省级", "city": "地级", "county": "县级"}[result.region_level]
     put(
@@ -242,7 +248,7 @@ def _notes_sheet(sheet: Worksheet, result: MeasureResult) -> None:
             "行业代码表",
             str(result.code_table) if result.code_table else "未指定（接受所有存在大类的4位代码）",
         ),
-        ("数字消费范围", SOURCE_NOTE),
+        (f"{result.scope_name}范围", source_note(result)),
         (
             "上年同期来源",
             "输入文件的上年同期列"
@@ -295,7 +301,7 @@ def _notes_sheet(sheet: Worksheet, result: MeasureResult) -> None:
         ("剔除", rec.rows["rejected"], _round(conv(rec.revenue["rejected"]), 2)),
         (),
         ("剔除原因", "行数", f"营业收入（{result.unit}）"),
-        *((REASONS[k], n, _round(conv(v), 2)) for k, (n, v) in result.rejects_by_reason.items()),
+        *((LABELS[k], n, _round(conv(v), 2)) for k, (n, v) in result.rejects_by_reason.items()),
         (),
         ("有质量标记的保留行", result.flagged_rows, ""),
     ]

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from digicons.errors import InputError
-from digicons.schema import header_row
+from digicons.inputs.headers import header_row
 
 if TYPE_CHECKING:
     import pandas as pd

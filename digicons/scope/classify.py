@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from digicons.catalogue import Catalogue, Category, Grain, Pattern
-from digicons.codetable import CodeTable
-from digicons.errors import InputError, UsageError
-from digicons.gbt4754 import CodeSyntaxError, IndustryCode, Level
-from digicons.outputs import write_atomically
-from digicons.readers import file_kind, read_text_table
-from digicons.schema import BY_KEY, match_headers
+from digicons.errors import InputError
+from digicons.inputs.files import read_text_table
+from digicons.inputs.headers import BY_KEY, match_headers
+from digicons.scope.catalogue import Catalogue, Category, Grain, Pattern
+from digicons.scope.codetable import CodeTable
+from digicons.scope.gbt4754 import CodeSyntaxError, IndustryCode, Level
 
 
 @dataclass(frozen=True)
@@ -66,11 +64,12 @@ Answer = ClassAnswer | AggregateAnswer | QueryFailure
 
 
 @dataclass(frozen=True)
-class FileResult:
-    """What `classify_file` did."""
+class ClassifiedTable:
+    """A table with the category columns added to each row."""
 
-    output: Path
-    rows: int
+    source: Path
+    headers: list[str]
+    rows: list[list[str]]
     digital: int
     failed: int
 
@@ -213,15 +212,10 @@ def default_output(path: Path) -> Path:
 def classify_file(
     classifier: Classifier,
     path: Path,
-    output: Path | None = None,
     column: str | None = None,
     encoding: str | None = None,
-) -> FileResult:
-    """Classify a column of industry codes in a CSV or Excel file; write it back with categories."""
-    target = output or default_output(path)
-    kind = file_kind(target)
-    if kind == "parquet":
-        raise UsageError(f"{target}: write the classified file as .csv or .xlsx")
+) -> ClassifiedTable:
+    """Classify the industry-code column of a CSV or Excel file, row by row."""
     table = read_text_table(path, encoding)
     overrides = {} if column is None else {"industry_code": column}
     index = match_headers(table.headers, overrides).get("industry_code")
@@ -231,7 +225,6 @@ def classify_file(
             f"{path}: no industry-code column ({wanted})",
             hint=f"Headers found: {', '.join(table.headers)}. Name the column with --column.",
         )
-    headers = table.headers + list(ADDED_COLUMNS)
     rows: list[list[str]] = []
     digital = failed = 0
     for row in table.rows:
@@ -239,17 +232,4 @@ def classify_file(
         digital += isinstance(answer, ClassAnswer) and answer.digital
         failed += not isinstance(answer, ClassAnswer)
         rows.append(list(row) + answer_columns(answer))
-
-    def write(temp: Path) -> None:
-        if kind == "excel":
-            from digicons.excel import write_plain_workbook
-
-            write_plain_workbook(temp, "分类结果", headers, rows)
-        else:
-            with temp.open("w", encoding="utf-8-sig", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(headers)
-                writer.writerows(rows)
-
-    write_atomically(target, write)
-    return FileResult(target, len(rows), digital, failed)
+    return ClassifiedTable(path, table.headers + list(ADDED_COLUMNS), rows, digital, failed)

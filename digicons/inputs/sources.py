@@ -5,22 +5,21 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from digicons.errors import InputError, UsageError
-from digicons.period import Period, parse_period
-from digicons.readers import (
-    detect_encoding,
-    file_kind,
-    read_excel_rows,
+from digicons.errors import InputError, UsageError, first_line
+from digicons.inputs.files import detect_encoding, file_kind, read_excel_rows
+from digicons.inputs.headers import (
+    COLUMNS,
+    HEADER_SEARCH_ROWS,
+    header_row,
+    header_unit,
+    match_headers,
 )
-from digicons.resources import sql
-from digicons.schema import COLUMNS, HEADER_SEARCH_ROWS, header_row, header_unit, match_headers
 from digicons.units import UNITS, parse_unit
 
 DEFAULT_INPUT_UNIT = "千元"
@@ -240,45 +239,6 @@ def _row_expression(f: InputFile) -> str:
     if f.kind == "parquet":
         return "file_row_number + 1"
     return "CAST(__row_no AS BIGINT)"  # CSV (staged) and Excel carry their line numbers
-
-
-def find_period(
-    con: duckdb.DuckDBPyConnection, files: list[InputFile], given: str | None
-) -> Period:
-    """The period of the run: --period, else the one period of the 报告期 column."""
-    if given is not None:
-        return parse_period(given)
-    if not any("period" in f.columns for f in files):
-        raise UsageError("no period given", hint="Name the quarter with --period 2024Q3.")
-    found = run_query(con, sql("periods"), files)
-    keys = sorted({str(row[0]) for row in found if row[0] is not None})
-    if len(keys) != 1:
-        raise UsageError(
-            f"the files hold {len(keys)} periods ({', '.join(keys) or 'none recognised'})",
-            hint="Name the quarter with --period 2024Q3.",
-        )
-    return parse_period(keys[0])
-
-
-def run_query(
-    con: duckdb.DuckDBPyConnection, query: str, files: list[InputFile]
-) -> list[tuple[Any, ...]]:
-    try:
-        return con.execute(query).fetchall()
-    except duckdb.Error as exc:
-        names = ", ".join(str(f.path) for f in files)
-        raise InputError(
-            f"cannot read the input ({names}): {first_line(exc)}",
-            hint="Check that every row has as many fields as the header.",
-        ) from exc
-
-
-def first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-
-
-# GROUPING() bits of (reason, major, medium, minor, issue_key) in aggregate.sql, per grouping set.
-_BY_STATUS, _BY_REASON, _BY_MAJOR, _BY_MEDIUM, _BY_MINOR, _BY_ROW = 31, 15, 23, 19, 17, 30
 
 
 def register_all(

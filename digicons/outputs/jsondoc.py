@@ -1,56 +1,13 @@
-"""Machine outputs of a measurement: the JSON document and the rejects CSV."""
+"""The `--json` document of a measurement: the same numbers as the workbook, full precision."""
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from digicons.measure import FLAGS, REASONS, Cell, MeasureResult, RowIssue
-from digicons.regions import region_name
-from digicons.schema import BY_KEY
-from digicons.sources import RAW_KEYS
-
-ISSUE_HEADERS = [
-    "文件",
-    "行号",
-    "处理",
-    "原因代码",
-    "原因",
-    "保留的行",
-    "质量标记",
-    *(BY_KEY[k].label for k in RAW_KEYS),
-]
-STATUS_LABELS = {
-    "digital": "保留（数字消费）",
-    "not_digital": "保留（非数字消费）",
-    "rejected": "剔除",
-}
-
-
-AMOUNTS = ("revenue", "revenue_prior", "revenue_lower", "revenue_upper")
-INDICATORS = ("yoy_pct", "share_pct", "share_change_pp", "pull_pp", "contribution_pct")
-
-
-def cell_values(result: MeasureResult, cell: Cell) -> dict[str, Decimal | int | None]:
-    """A cell's published figures (amounts in the output unit); all None when suppressed."""
-    values: dict[str, Decimal | int | None] = {
-        "enterprises": cell.enterprises,
-        "revenue": result.convert(cell.revenue),
-        "revenue_prior": None if cell.revenue_prior is None else result.convert(cell.revenue_prior),
-        "yoy_pct": result.yoy_pct(cell),
-        "share_pct": result.share_pct(cell),
-        "share_change_pp": result.share_change_pp(cell),
-        "pull_pp": result.pull_pp(cell),
-        "contribution_pct": result.contribution_pct(cell),
-    }
-    if result.bounds:
-        values["revenue_lower"] = result.convert(cell.lower_revenue)
-        values["revenue_upper"] = result.convert(cell.upper_revenue)
-    if result.is_suppressed(cell):
-        return dict.fromkeys(values)
-    return values
+from digicons.measure.result import Cell, MeasureResult
+from digicons.scope.regions import region_name
 
 
 def _number(value: Decimal | int | None) -> float | int | None:
@@ -68,7 +25,7 @@ def _row(result: MeasureResult, cell: Cell) -> dict[str, Any]:
     }
     if cell.region is not None:
         row = {"region": cell.region, "region_name": region_name(cell.region), **row}
-    row.update({k: _number(v) for k, v in cell_values(result, cell).items()})
+    row.update({k: _number(v) for k, v in result.values(cell).items()})
     row["suppressed"] = result.is_suppressed(cell)
     return row
 
@@ -120,6 +77,7 @@ def result_json(result: MeasureResult) -> dict[str, Any]:
             "enterprises_without_previous": quarter.without_previous,
             "vanished_enterprises": quarter.vanished_enterprises,
             "vanished_revenue": float(result.convert(quarter.vanished_revenue)),
+            "rejected_enterprises": quarter.rejected_enterprises,
         },
         "disclosure": None
         if rules is None
@@ -137,26 +95,11 @@ def result_json(result: MeasureResult) -> dict[str, Any]:
     }
 
 
-def issue_row(issue: RowIssue) -> list[object]:
-    """One rejected or flagged row as the 数据质量 sheet and the rejects CSV show it."""
-    kept = "" if issue.kept_at is None else f"{issue.kept_at[0].name} 第{issue.kept_at[1]}行"
-    return [
-        str(issue.file),
-        issue.row,
-        STATUS_LABELS[issue.status],
-        issue.reason or "",
-        REASONS.get(issue.reason or "", ""),
-        kept,
-        "；".join(FLAGS[f] for f in issue.flags),
-        *(issue.values[k] or "" for k in RAW_KEYS),
-    ]
+def write_json(document: dict[str, Any], path: Path) -> None:
+    path.write_text(dumps(document), encoding="utf-8")
 
 
-def write_rejects_csv(result: MeasureResult, path: Path, *, flagged_too: bool = False) -> None:
-    """Every rejected row, and with `flagged_too` every flagged row (UTF-8 with BOM, for Excel)."""
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(ISSUE_HEADERS)
-        writer.writerows(
-            issue_row(i) for i in result.all_issues() if flagged_too or i.status == "rejected"
-        )
+def dumps(document: object) -> str:
+    import json
+
+    return json.dumps(document, ensure_ascii=False, indent=2)

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from digicons.errors import InputError
-from digicons.readers import read_text_table
-from digicons.schema import find_header
+from digicons.inputs.files import read_text_table
+from digicons.inputs.headers import find_header
 
 ENV_VAR = "DIGICONS_CODES"
 CODE_HEADERS = ("code", "代码", "行业代码", "类别代码", "小类代码")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import IntEnum
@@ -9,10 +10,9 @@ from functools import cache, cached_property
 from pathlib import Path
 
 from digicons.errors import DataError
-from digicons.gbt4754 import IndustryCode, Level, Structure, load_structure
 from digicons.resources import data_rows, resource_dir
+from digicons.scope.gbt4754 import IndustryCode, Level, Structure, load_structure
 
-LEVELS = ("major", "medium", "minor")
 _CODE_LENGTH = {"major": 1, "medium": 3, "minor": 5}
 
 
@@ -46,11 +46,6 @@ class Pattern:
     partial: bool
     industry_name: str
 
-    def covers_division(self, division: str, structure: Structure) -> bool:
-        if self.grain is Grain.SECTION:
-            return structure.divisions[division].section == self.key
-        return self.key[:2] == division
-
 
 @dataclass(frozen=True)
 class Assignment:
@@ -73,6 +68,16 @@ class AmbiguityError(DataError):
     """Two patterns of the same grain match one class."""
 
 
+@dataclass(frozen=True)
+class Scope:
+    """What a catalogue measures and where its categories come from (`scope.toml`)."""
+
+    name: str
+    title: str
+    source: str
+    industry_classification: str
+
+
 @dataclass
 class Catalogue:
     """The categories, their patterns, and the GB/T structure the patterns refer to."""
@@ -80,6 +85,7 @@ class Catalogue:
     categories: dict[str, Category]
     patterns: tuple[Pattern, ...]
     structure: Structure
+    scope: Scope
     _index: dict[tuple[Grain, str], list[Pattern]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -195,9 +201,28 @@ def parse_pattern(minor: str, text: str, industry_name: str, structure: Structur
     return Pattern(minor, text, key, grain, partial, industry_name)
 
 
+def load_scope(folder: Path) -> Scope:
+    path = folder / "scope.toml"
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return Scope(
+            str(data["name"]),
+            str(data["title"]),
+            str(data["source"]),
+            str(data["industry_classification"]),
+        )
+    except (OSError, KeyError, tomllib.TOMLDecodeError) as exc:
+        raise DataError(
+            f"{path}: 无法读取范围说明（cannot read the scope description: {exc}）"
+        ) from exc
+
+
 @cache
 def load_catalogue(directory: Path | None = None) -> Catalogue:
-    """Load and check `classification/`; raise DataError when it is inconsistent."""
+    """Load and check a scope folder (default: the packaged `classification/`).
+
+    Raise DataError when it is inconsistent.
+    """
     folder = directory or resource_dir("classification")
     structure = load_structure(folder)
     categories: dict[str, Category] = {}
@@ -223,7 +248,7 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
         if minor not in categories or categories[minor].level != "minor":
             raise DataError(f"patterns.csv: pattern {row['pattern']} names unknown minor {minor}")
         patterns.append(parse_pattern(minor, row["pattern"], row["industry_name"], structure))
-    catalogue = Catalogue(categories, tuple(patterns), structure)
+    catalogue = Catalogue(categories, tuple(patterns), structure, load_scope(folder))
     catalogue.class_map()  # refuses to load an ambiguous rule
     return catalogue
 

@@ -31,10 +31,3 @@ def parse_level(text: str) -> str:
     if text not in LEVELS:
         raise UsageError(f"unknown region level '{text}'", hint="Use province, city or county.")
     return text
-
-
-def roll_up(code: str, level: str) -> str:
-    """The same rule as checked.sql: 6-digit codes to XX0000 / XXXX00; anything else unchanged."""
-    if len(code) != 6 or not code.isdigit() or level == "county":
-        return code
-    return code[:4] + "00" if level == "city" else code[:2] + "0000"

@@ -9,11 +9,15 @@ category hierarchy and the region tables) either no cell or at least two cells a
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from digicons.errors import UsageError
+
+if TYPE_CHECKING:
+    from digicons.measure.result import CellKey, MeasureResult
+    from digicons.scope.catalogue import Catalogue
 
 K = TypeVar("K", bound=Hashable)
 
@@ -90,3 +94,32 @@ def suppress(
             hidden.add(choice)
             changed = True
     return hidden
+
+
+def disclose(result: MeasureResult, catalogue: Catalogue, rules: DisclosureRules) -> MeasureResult:
+    """Apply primary and secondary suppression over every published table."""
+    cells: dict[CellKey, Sensitive] = {
+        c.key: Sensitive(c.enterprises, c.revenue, c.largest)
+        for c in [*result.cells, *result.region_cells]
+    }
+    groups: list[tuple[CellKey, list[CellKey]]] = []
+    regions = result.regions()
+    for parent in [None, *regions]:
+        groups.append(((parent, ""), [(parent, m.code) for m in catalogue.level("major")]))
+        for major in catalogue.level("major"):
+            groups.append(
+                ((parent, major.code), [(parent, m.code) for m in catalogue.children(major.code)])
+            )
+        if parent is None:
+            for medium in catalogue.level("medium"):
+                groups.append(
+                    ((None, medium.code), [(None, m.code) for m in catalogue.children(medium.code)])
+                )
+    if regions:
+        for category in [
+            "",
+            *(c.code for c in catalogue.categories.values() if c.level != "minor"),
+        ]:
+            groups.append(((None, category), [(r, category) for r in regions]))
+    hidden = suppress(cells, groups, rules)
+    return replace(result, disclosure=rules, suppressed=frozenset(hidden))

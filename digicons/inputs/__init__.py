@@ -1,0 +1,1 @@
+"""Inputs: enterprise files as bureau systems export them, registered in DuckDB."""

@@ -1,0 +1,140 @@
+"""Stage 0: every distinct (file, industry code, region, period) as read, judged once.
+
+Industry codes, regions and periods take few distinct values (a few thousand combinations for ten
+million rows), so they are normalised, classified and checked here, in Python, once per value, and
+the main scan only joins the result. The key-stage rules of `measure.rules` are evaluated here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import pyarrow as pa
+
+from digicons.errors import UsageError
+from digicons.measure.rules import flag_bit, reason_id
+from digicons.period import Period, parse_period
+from digicons.scope.catalogue import Assignment
+
+SPACES = " \t\n\r\u00a0\u3000"
+_CODE = re.compile(r"[A-Z]?[0-9]{4}")
+_LETTERED = re.compile(r"[A-Z][0-9]{4}")
+_SIX_DIGITS = re.compile(r"[0-9]{6}")
+
+RawKey = tuple[int, str | None, str | None, str | None]  # file, industry, region, period
+
+
+@dataclass(frozen=True)
+class Industry:
+    """What an industry code as read means: its class and category, or why it cannot be used."""
+
+    class_code: str | None
+    minor: str | None
+    partial: bool
+    reason: str | None
+
+
+def clean(text: str | None) -> str | None:
+    """Text without surrounding spaces of any width (ASCII, no-break, ideographic)."""
+    return None if text is None else text.strip(SPACES)
+
+
+def judge_industry(raw: str | None, classes: Mapping[str, Assignment]) -> Industry:
+    """Normalise and classify one industry code as read (e.g. `5292`, ` i6422`, `ABCD`)."""
+    text = (clean(raw) or "").upper()
+    if not text:
+        return Industry(None, None, False, "industry_code_missing")
+    code = text if len(text) == 4 else text[1:] if _LETTERED.fullmatch(text) else None
+    assignment = classes.get(code) if code is not None else None
+    if assignment is None:
+        reason = "industry_code_unknown" if _CODE.fullmatch(text) else "industry_code_malformed"
+        return Industry(None, None, False, reason)
+    if len(text) != 4 and text[0] != assignment.section:
+        return Industry(None, None, False, "industry_code_section_mismatch")
+    return Industry(assignment.class_code, assignment.minor, assignment.partial, None)
+
+
+def region_key(region: str, level: str) -> str:
+    """6-digit codes rolled up to XX0000 (province) or XXXX00 (city); anything else unchanged."""
+    if not _SIX_DIGITS.fullmatch(region) or level == "county":
+        return region
+    return region[:4] + "00" if level == "city" else region[:2] + "0000"
+
+
+def period_of(raw: str | None) -> Period | None:
+    """The quarter a period cell names, None when it names none."""
+    text = clean(raw)
+    if not text:
+        return None
+    try:
+        return parse_period(text)
+    except UsageError:
+        return None
+
+
+def periods_named(keys: Iterable[RawKey]) -> list[str]:
+    """The distinct quarters named by the 报告期 cells (unrecognisable cells are ignored)."""
+    found = {period_of(period) for _, _, _, period in keys}
+    return sorted(p.key for p in found if p is not None)
+
+
+KEYS_SCHEMA = pa.schema(
+    [
+        ("file_idx", pa.int32()),
+        ("industry_code_raw", pa.string()),
+        ("region_raw", pa.string()),
+        ("period_raw", pa.string()),
+        ("key_id", pa.int32()),
+        ("class_code", pa.string()),
+        ("minor", pa.string()),
+        ("partial", pa.bool_()),
+        ("region", pa.string()),
+        ("region_key", pa.string()),
+        ("key_reason", pa.int8()),
+        ("key_flags", pa.int32()),
+    ]
+)
+
+
+def judge_keys(
+    keys: list[RawKey],
+    classes: Mapping[str, Assignment],
+    period: Period,
+    has_region: bool,
+    region_level: str,
+) -> pa.Table:
+    """The `keys` table of the main scan: one row per distinct key, with its verdict."""
+    industries: dict[str | None, Industry] = {}
+    rows: list[dict[str, object]] = []
+    for key_id, (file_idx, industry_raw, region_raw, period_raw) in enumerate(keys):
+        industry = industries.get(industry_raw)
+        if industry is None:
+            industry = industries[industry_raw] = judge_industry(industry_raw, classes)
+        region = clean(region_raw) or ""
+        reasons = [] if industry.reason is None else [reason_id(industry.reason)]
+        period_text = clean(period_raw)
+        if period_text and period_text not in (period.key, period.label):
+            found = period_of(period_text)
+            if found is None:
+                reasons.append(reason_id("period_unrecognised"))
+            elif found != period:
+                reasons.append(reason_id("period_mismatch"))
+        rows.append(
+            {
+                "file_idx": file_idx,
+                "industry_code_raw": industry_raw,
+                "region_raw": region_raw,
+                "period_raw": period_raw,
+                "key_id": key_id,
+                "class_code": industry.class_code,
+                "minor": industry.minor,
+                "partial": industry.partial,
+                "region": region,
+                "region_key": region_key(region, region_level) if region else "",
+                "key_reason": min(reasons) if reasons else None,
+                "key_flags": flag_bit("region_missing") if has_region and region == "" else 0,
+            }
+        )
+    return pa.Table.from_pylist(rows, schema=KEYS_SCHEMA)

@@ -1,0 +1,288 @@
+"""The main job: enterprise files in, the published tables out, every row accounted for.
+
+Stages (each a query of `queries/`, decoded strictly by `measure.assemble`):
+
+0. `keys.sql`: the distinct (file, industry code, region, period) values as read; each is
+   normalised, classified and judged once, in Python (`measure.keys`).
+1. the credit-code pass (`measure.marks`): repeated codes and check-digit failures.
+2. `judged.sql` → `fine.sql`: the one scan of every row, into a small table of groups.
+3. `settled.sql` → `levels.sql`, `issues.sql`, `vanished.sql`: duplicates, statuses, weights and
+   every published level, from the small table only.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import duckdb
+import pyarrow as pa
+
+from digicons.errors import InternalError, UsageError
+from digicons.inputs.files import expand_inputs
+from digicons.inputs.headers import KEYS
+from digicons.inputs.sources import InputFile, SourceOptions, input_unit, register_all
+from digicons.measure import assemble, rules
+from digicons.measure.disclosure import disclose
+from digicons.measure.duck import Progress, Runner, connect
+from digicons.measure.keys import RawKey, judge_keys, periods_named
+from digicons.measure.marks import mark_codes
+from digicons.measure.options import MeasureOptions
+from digicons.measure.partial import load_list, load_shares
+from digicons.measure.result import IssueStore, MeasureResult, RowIssue
+from digicons.period import Period, parse_period
+from digicons.resources import slots_of, sql
+from digicons.scope.catalogue import Catalogue, load_catalogue
+from digicons.units import parse_unit
+
+SIDES = ("prior", "previous")  # the allow-list of side views: --prior, --quarter-only
+rules.check_rules(frozenset(KEYS))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The variant of the queries a run needs: flags of their `--#if` blocks, and slots."""
+
+    flags: frozenset[str]
+    slots: dict[str, str]
+
+    def sql(self, name: str, **extra: str) -> str:
+        """The query `name` for this run: the plan's slots are a pool each query takes from."""
+        named = slots_of(name)
+        return sql(
+            name, {k: v for k, v in {**self.slots, **extra}.items() if k in named}, self.flags
+        )
+
+
+def plan(options: MeasureOptions) -> Plan:
+    flags = {"prior" if options.prior else "quarter" if options.previous else "column"}
+    if options.prior or options.previous:
+        flags.add("side")
+    if options.partial.mode == "list":
+        flags.add("list")
+    slots = {
+        "row_reason": rules.row_reason_sql(),
+        "row_flags": rules.row_flags_sql(),
+        "check_failed_bit": str(rules.flag_bit("credit_code_check_failed")),
+        "duplicate_id": str(rules.reason_id("duplicate_credit_code")),
+        "negative_bit": str(rules.flag_bit("revenue_negative")),
+    }
+    if options.disclosure is not None:
+        flags.add("top")
+        slots["top_n"] = str(options.disclosure.dominance_n)
+    return Plan(frozenset(flags), slots)
+
+
+def measure(
+    options: MeasureOptions,
+    catalogue: Catalogue | None = None,
+    progress: Progress | None = None,
+) -> MeasureResult:
+    """Read, validate, classify and aggregate enterprise files into the published tables."""
+    with Session(options, catalogue or load_catalogue(), progress) as session:
+        return session.run()
+
+
+class Session:
+    """One measurement: its DuckDB connection, scratch folder and registered inputs."""
+
+    def __init__(
+        self,
+        options: MeasureOptions,
+        catalogue: Catalogue,
+        progress: Progress | None = None,
+    ) -> None:
+        self.options = options
+        self.catalogue = catalogue
+        self.paths = expand_inputs(options.inputs)
+        if not self.paths:
+            raise UsageError("no input files given")
+        if options.prior and options.previous:
+            raise UsageError("--prior and --quarter-only cannot be used together")
+        self.unit = parse_unit(options.unit)
+        self.sources = SourceOptions(options.encoding, options.columns)
+        self.plan = plan(options)
+        self.progress = progress
+        self._scratch: Path | None = None
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    def __enter__(self) -> Self:
+        self._scratch = Path(tempfile.mkdtemp(prefix="digicons-"))
+        try:
+            self._con = connect(self._scratch)
+        except BaseException:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            raise
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self._con is not None:
+            self._con.close()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+
+    @property
+    def runner(self) -> Runner:
+        if self._con is None or self._scratch is None:
+            raise InternalError("the measure session is not open")
+        return Runner(self._con, self._scratch, self.progress)
+
+    def run(self) -> MeasureResult:
+        run = self.runner
+        con, scratch, options = run.con, run.scratch, self.options
+        run.execute(sql("macros"))
+        run.report(f"reading {len(self.paths)} file(s)")
+        files = register_all(con, "input", self.paths, self.sources, scratch)
+        run.files = [f.path for f in files]
+        unit_in = input_unit(files, options.input_unit)
+
+        # Stage 0: the distinct keys, judged once.
+        run.report("1/3 judging industry codes, regions and periods")
+        _, distinct = run.rows(sql("keys"))
+        keys: list[RawKey] = [(int(f), i, r, p) for f, i, r, p, _ in distinct]
+        rows_read = sum(int(row[4]) for row in distinct)
+        period = self._period(files, keys)
+        if options.previous and period.quarter == 1:
+            raise UsageError("--quarter-only needs a period after the first quarter")
+        assignments = self.catalogue.class_map(options.codes.classes if options.codes else None)
+        classes = {a.class_code: a for a in assignments}
+        has_region = any("region" in f.columns for f in files)
+        con.from_arrow(judge_keys(keys, classes, period, has_region, options.region_level)).create(
+            "keys"
+        )
+        self._lookups(con, period)
+
+        # Stage 1: the credit codes.
+        run.report("2/3 checking credit codes")
+        with run.translated():
+            con.from_arrow(
+                mark_codes(
+                    con, "input_rows", lambda n: run.report(f"2/3 checking credit codes {n:,}")
+                )
+            ).create("marks")
+        self._sides(run)
+
+        # Stage 2: the one scan.
+        run.execute(self.plan.sql("judged"))
+        with run.watched("3/3 classifying and aggregating"):
+            run.execute(self.plan.sql("fine"))
+
+        # Stage 3: settle and publish, from the small table.
+        run.execute(self.plan.sql("settled"), {"partial": options.partial.mode})
+        names, aggregates = run.rows(self.plan.sql("levels"))
+        sets = assemble.decode_levels(names, aggregates, self.plan.flags)
+        issues, store = self._issues(run, files)
+        sides = {
+            side: assemble.decode_side(*run.rows(self.plan.sql("vanished", side=side)))
+            for side, wanted in zip(SIDES, (options.prior, options.previous), strict=True)
+            if wanted
+        }
+        result = assemble.result(
+            catalogue=self.catalogue,
+            sets=sets,
+            files=files,
+            options=options,
+            period=period,
+            unit_in=unit_in,
+            unit=self.unit,
+            sides=sides,
+            issues=issues,
+            issue_store=store,
+            rows_read=rows_read,
+        )
+        if options.disclosure is not None:
+            result = disclose(result, self.catalogue, options.disclosure)
+        return result
+
+    def _period(self, files: list[InputFile], keys: list[RawKey]) -> Period:
+        """The period of the run: --period, else the one period of the 报告期 column."""
+        if self.options.period is not None:
+            return parse_period(self.options.period)
+        if not any("period" in f.columns for f in files):
+            raise UsageError("no period given", hint="Name the quarter with --period 2024Q3.")
+        named = periods_named(keys)
+        if len(named) != 1:
+            raise UsageError(
+                f"the files hold {len(named)} periods ({', '.join(named) or 'none recognised'})",
+                hint="Name the quarter with --period 2024Q3.",
+            )
+        return parse_period(named[0])
+
+    def _lookups(self, con: duckdb.DuckDBPyConnection, period: Period) -> None:
+        """The category levels and the data of the partial treatment, as tables."""
+        catalogue, treatment = self.catalogue, self.options.partial
+        minors = catalogue.level("minor")
+        con.from_arrow(
+            pa.table(
+                {
+                    "minor": [m.code for m in minors],
+                    "medium": [catalogue.lineage(m.code)[1].code for m in minors],
+                    "major": [catalogue.lineage(m.code)[0].code for m in minors],
+                }
+            )
+        ).create("category_levels")
+        shares = (
+            load_shares(treatment.file, catalogue, period)
+            if treatment.mode == "shares" and treatment.file
+            else []
+        )
+        listed = load_list(treatment.file) if treatment.mode == "list" and treatment.file else []
+        con.from_arrow(
+            pa.table(
+                {
+                    "class_code": pa.array([s[0] for s in shares], pa.string()),
+                    "region": pa.array([s[1] for s in shares], pa.string()),
+                    "share": pa.array([s[2] for s in shares], pa.decimal128(9, 8)),
+                }
+            )
+        ).create("partial_shares")
+        con.from_arrow(pa.table({"credit_code": pa.array(listed, pa.string())})).create(
+            "partial_list"
+        )
+
+    def _sides(self, run: Runner) -> None:
+        """prior_by_code (--prior) and previous_by_code (--quarter-only): one row per code."""
+        for side, paths in zip(SIDES, (self.options.prior, self.options.previous), strict=True):
+            if not paths:
+                run.execute(sql("empty_by_code", {"side": side}))
+                continue
+            found = expand_inputs(paths)
+            files = register_all(
+                run.con,
+                side,
+                found,
+                self.sources,
+                run.scratch,
+                frozenset({"credit_code", "revenue"}),
+            )
+            run.files = [f.path for f in files]
+            with run.translated():
+                run.con.from_arrow(mark_codes(run.con, f"{side}_rows")).create(f"{side}_marks")
+            run.execute(sql("by_code", {"side": side}))
+
+    def _issues(
+        self, run: Runner, files: list[InputFile]
+    ) -> tuple[list[RowIssue], IssueStore | None]:
+        """Rejected and flagged rows: in memory up to the limit, every one of them in a store."""
+        limit = self.options.issue_limit
+
+        def decode(record: dict[str, Any]) -> RowIssue:
+            return assemble.issue(record, files)
+
+        names, listed = run.rows(sql("issues"), {"limit": limit + 1})
+        issues = [decode(dict(zip(names, row, strict=True))) for row in listed[:limit]]
+        store = None
+        if len(listed) > limit:
+            store = IssueStore(decode)
+            with run.translated():
+                run.con.sql(sql("issues"), params={"limit": 2**62}).write_parquet(str(store.path))
+        return issues, store

@@ -1,0 +1,220 @@
+"""What a measurement produced: every published cell, the reconciliation and the rows to see."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import weakref
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from digicons.inputs.sources import InputFile
+from digicons.measure import indicators
+from digicons.measure.disclosure import DisclosureRules
+from digicons.measure.indicators import Figures
+from digicons.measure.partial import PartialTreatment
+from digicons.period import Period
+from digicons.units import convert
+
+STATUSES = ("digital", "not_digital", "rejected")
+ZERO = Decimal(0)
+CellKey = tuple[str | None, str]  # (region, category code); region None: all regions; "" total
+Values = dict[str, Decimal | int | None]
+
+
+@dataclass(frozen=True)
+class Cell(Figures):
+    """One row of a published table: a category (or the total) and its sums, in the input unit."""
+
+    level: str = ""
+    code: str = ""
+    name: str = ""
+    partial: bool = False
+    region: str | None = None
+    largest: tuple[Decimal, ...] = ()
+    upper_revenue: Decimal = ZERO
+    lower_revenue: Decimal = ZERO
+
+    @property
+    def key(self) -> CellKey:
+        return (self.region, self.code)
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """Rows and revenue read = digital + not digital + rejected (revenue in the input unit)."""
+
+    rows: dict[str, int]
+    revenue: dict[str, Decimal]
+
+    @property
+    def rows_read(self) -> int:
+        return sum(self.rows.values())
+
+    @property
+    def revenue_read(self) -> Decimal:
+        return sum(self.revenue.values(), ZERO)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Where 上年同期 came from, and how well --prior files matched the current enterprises."""
+
+    source: str  # "column" or "files"
+    files: tuple[Path, ...] = ()
+    unmatched_enterprises: int = 0
+    unmatched_revenue: Decimal = ZERO
+    vanished_enterprises: int = 0
+    vanished_revenue: Decimal = ZERO
+    rejected_enterprises: int = 0  # in last year's files, and here only in rejected rows
+
+
+@dataclass(frozen=True)
+class QuarterDerivation:
+    """A single quarter derived from two cumulative files; enterprises missing on either side."""
+
+    files: tuple[Path, ...]
+    without_previous: int
+    vanished_enterprises: int
+    vanished_revenue: Decimal
+    rejected_enterprises: int = 0  # in the previous files, and here only in rejected rows
+
+
+@dataclass(frozen=True)
+class RowIssue:
+    """A rejected row (with its reason) or a kept row with data-quality flags."""
+
+    file: Path
+    row: int
+    status: str
+    reason: str | None
+    kept_at: tuple[Path, int] | None
+    flags: tuple[str, ...]
+    values: dict[str, str | None]
+
+
+class IssueStore:
+    """Every rejected or flagged row in a Parquet file, when there are more than memory holds.
+
+    The store owns its folder: it goes when the store is closed or no longer referenced, and every
+    copy of a result shares the one store.
+    """
+
+    def __init__(self, decode: Callable[[dict[str, Any]], RowIssue]) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="digicons-issues-"))
+        self.path = self.folder / "issues.parquet"
+        self._decode = decode
+        self._finalizer = weakref.finalize(self, shutil.rmtree, self.folder, True)
+
+    def __iter__(self) -> Iterator[RowIssue]:
+        for batch in pq.ParquetFile(self.path).iter_batches(batch_size=65_536):
+            for record in batch.to_pylist():
+                yield self._decode(record)
+
+    def close(self) -> None:
+        self._finalizer()
+
+
+@dataclass(frozen=True)
+class MeasureResult:
+    """Everything the outputs need: cells of every level, reconciliation, rejects and flags."""
+
+    scope_name: str
+    scope_source: str
+    period: Period
+    quarter_only: bool
+    input_unit: str
+    unit: str
+    inputs: list[InputFile]
+    code_table: Path | None
+    cells: list[Cell]
+    region_cells: list[Cell]
+    region_level: str
+    reconciliation: Reconciliation
+    rejects_by_reason: dict[str, tuple[int, Decimal]]
+    flagged_rows: int
+    issues: list[RowIssue]  # the first options.issue_limit, in input order
+    issue_store: IssueStore | None  # every one of them, when there are more
+    comparison: Comparison
+    quarter: QuarterDerivation | None
+    treatment: PartialTreatment
+    without_share: int
+    bounds: bool
+    disclosure: DisclosureRules | None = None
+    suppressed: frozenset[CellKey] = frozenset()
+    _region_totals: dict[str, Cell] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._region_totals.update(
+            {c.region: c for c in self.region_cells if c.level == "total" and c.region is not None}
+        )
+
+    @property
+    def issue_count(self) -> int:
+        """Rejected rows plus kept rows with flags: every row a person must see."""
+        return self.reconciliation.rows["rejected"] + self.flagged_rows
+
+    def all_issues(self) -> Iterator[RowIssue]:
+        """Every rejected or flagged row, read from the store in batches when not all in memory."""
+        if self.issue_store is None:
+            yield from self.issues
+        else:
+            yield from self.issue_store
+
+    def close(self) -> None:
+        """Remove the temporary files behind the result (the issue store, if any)."""
+        if self.issue_store is not None:
+            self.issue_store.close()
+
+    @property
+    def period_label(self) -> str:
+        if self.quarter_only:
+            return f"{self.period.year}年{self.period.quarter}季度"
+        return self.period.label
+
+    def convert(self, value: Decimal) -> Decimal:
+        """An amount in the output unit."""
+        return convert(value, self.input_unit, self.unit)
+
+    @property
+    def total(self) -> Cell:
+        return self.cells[0]
+
+    def level(self, level: str) -> list[Cell]:
+        return [c for c in self.cells if c.level == level]
+
+    def is_suppressed(self, cell: Cell) -> bool:
+        return cell.key in self.suppressed
+
+    def _total_of(self, cell: Cell) -> Cell:
+        return self.total if cell.region is None else self._region_totals[cell.region]
+
+    def regions(self) -> list[str]:
+        return sorted(self._region_totals)
+
+    def values(self, cell: Cell) -> Values:
+        """A cell's published figures (amounts in the output unit); all None when suppressed."""
+        total = self._total_of(cell)
+        values: Values = {
+            "enterprises": cell.enterprises,
+            "revenue": self.convert(cell.revenue),
+            "revenue_prior": None
+            if cell.revenue_prior is None
+            else self.convert(cell.revenue_prior),
+            "yoy_pct": indicators.yoy_pct(cell),
+            "share_pct": indicators.share_pct(cell, total),
+            "share_change_pp": indicators.share_change_pp(cell, total),
+            "pull_pp": indicators.pull_pp(cell, total),
+            "contribution_pct": indicators.contribution_pct(cell, total),
+        }
+        if self.bounds:
+            values["revenue_lower"] = self.convert(cell.lower_revenue)
+            values["revenue_upper"] = self.convert(cell.upper_revenue)
+        if self.is_suppressed(cell):
+            return dict.fromkeys(values)
+        return values

@@ -1,0 +1,192 @@
+"""Every reason a row is rejected and every flag a kept row carries, in one table.
+
+The SQL fragments that evaluate the row-level rules, the Python that evaluates the others, the
+decoder of query results and every label in the workbook, JSON and terminal come from `RULES`.
+A reason's id is its position among the rejects, in order of precedence (the first that applies
+wins); a flag's bit is its position among the flags. `check_rules()` runs when the module loads.
+
+Stages say where a rule is evaluated:
+- ``read``: by the reader of a file (a record the parser could not take as it is);
+- ``key``: once per distinct (industry code, region, period) value, in Python (`measure.keys`);
+- ``code``: once per credit code, in the credit-code pass (`measure.creditcodes`);
+- ``row``: per row, in SQL (`queries/judged.sql`), from the `sql` condition given here;
+- ``dedup``: after aggregation, among the rows that share a credit code (`queries/settled.sql`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from digicons.errors import InternalError
+
+
+class Action(StrEnum):
+    REJECT = "reject"
+    FLAG = "flag"
+
+
+class Stage(StrEnum):
+    READ = "read"
+    KEY = "key"
+    CODE = "code"
+    ROW = "row"
+    DEDUP = "dedup"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One reject reason or data-quality flag."""
+
+    key: str
+    label: str  # Chinese, as every output shows it
+    action: Action
+    stage: Stage
+    needs: tuple[str, ...]  # the input columns it reads (logical keys of inputs.headers)
+    sql: str | None = None  # row stage: a boolean over the columns of queries/judged.sql
+
+
+R, F = Action.REJECT, Action.FLAG
+# Order matters: rejects are listed by precedence, flags by bit.
+RULES: tuple[Rule, ...] = (
+    Rule("industry_code_missing", "行业代码缺失", R, Stage.KEY, ("industry_code",)),
+    Rule(
+        "industry_code_malformed",
+        "行业代码格式错误（应为4位小类代码）",
+        R,
+        Stage.KEY,
+        ("industry_code",),
+    ),
+    Rule(
+        "industry_code_unknown",
+        "行业代码不是国民经济行业分类（GB/T 4754-2017）的小类",
+        R,
+        Stage.KEY,
+        ("industry_code",),
+    ),
+    Rule(
+        "industry_code_section_mismatch",
+        "行业代码的门类字母与大类不符",
+        R,
+        Stage.KEY,
+        ("industry_code",),
+    ),
+    Rule(
+        "revenue_missing",
+        "营业收入缺失",
+        R,
+        Stage.ROW,
+        ("revenue",),
+        "revenue_value IS NULL AND blank(revenue_raw)",
+    ),
+    Rule(
+        "revenue_not_numeric",
+        "营业收入不是数值",
+        R,
+        Stage.ROW,
+        ("revenue",),
+        "revenue_value IS NULL",
+    ),
+    Rule("period_unrecognised", "报告期无法识别", R, Stage.KEY, ("period",)),
+    Rule("period_mismatch", "报告期与本次统计期不符", R, Stage.KEY, ("period",)),
+    Rule(
+        "duplicate_credit_code",
+        "统一社会信用代码重复（保留首次出现的行）",
+        R,
+        Stage.DEDUP,
+        ("credit_code",),
+    ),
+    Rule(
+        "credit_code_missing",
+        "统一社会信用代码缺失",
+        F,
+        Stage.ROW,
+        ("credit_code",),
+        "coalesce(credit_code, '') = ''",
+    ),
+    Rule(
+        "credit_code_check_failed",
+        "统一社会信用代码校验位错误（GB 32100-2015）",
+        F,
+        Stage.CODE,
+        ("credit_code",),
+    ),
+    Rule(
+        "revenue_negative",
+        "营业收入为负",
+        F,
+        Stage.ROW,
+        ("revenue",),
+        "coalesce(revenue < 0, false)",
+    ),
+    Rule("name_missing", "单位名称缺失", F, Stage.ROW, ("name",), "blank(name_raw)"),
+    Rule("region_missing", "区划代码缺失", F, Stage.KEY, ("region",)),
+    Rule(
+        "revenue_prior_not_numeric",
+        "营业收入上年同期不是数值（按缺失处理）",
+        F,
+        Stage.ROW,
+        ("revenue_prior",),
+        "revenue_prior_value IS NULL AND NOT blank(revenue_prior_raw)",
+    ),
+)
+
+REJECTS: tuple[Rule, ...] = tuple(r for r in RULES if r.action is Action.REJECT)
+FLAGS: tuple[Rule, ...] = tuple(r for r in RULES if r.action is Action.FLAG)
+BY_KEY: dict[str, Rule] = {r.key: r for r in RULES}
+LABELS: dict[str, str] = {r.key: r.label for r in RULES}
+
+
+def reason_id(key: str) -> int:
+    """The id of a reject reason in SQL: its place in order of precedence, from 1."""
+    return REJECTS.index(BY_KEY[key]) + 1
+
+
+def flag_bit(key: str) -> int:
+    """The bit of a flag in `flag_bits`."""
+    return 1 << FLAGS.index(BY_KEY[key])
+
+
+def reason_of(value: int | None) -> str | None:
+    """Decode a reason id from a query result; an id outside the table is an internal error."""
+    if value is None:
+        return None
+    if not 1 <= value <= len(REJECTS):
+        raise InternalError(f"reject reason id {value} is not in the rules table")
+    return REJECTS[value - 1].key
+
+
+def flags_of(bits: int) -> tuple[str, ...]:
+    """Decode flag bits from a query result; a bit outside the table is an internal error."""
+    if bits >> len(FLAGS):
+        raise InternalError(f"flag bits {bits:#x} name flags that are not in the rules table")
+    return tuple(rule.key for i, rule in enumerate(FLAGS) if bits >> i & 1)
+
+
+def row_reason_sql() -> str:
+    """The row-stage reject rules as one SQL expression: the id of the first that holds."""
+    cases = [f"WHEN {r.sql} THEN {reason_id(r.key)}" for r in REJECTS if r.stage is Stage.ROW]
+    return "CASE " + " ".join(cases) + " END"
+
+
+def row_flags_sql() -> str:
+    """The row-stage flag rules as one SQL expression: the sum of their bits."""
+    return " + ".join(
+        f"{flag_bit(r.key)} * CAST({r.sql} AS INTEGER)" for r in FLAGS if r.stage is Stage.ROW
+    )
+
+
+def check_rules(known_columns: frozenset[str]) -> None:
+    """Refuse a table that cannot work: repeated keys or labels, SQL in the wrong stage, unknown
+    columns, more flags than bits."""
+    keys = [r.key for r in RULES]
+    labels = [r.label for r in RULES]
+    if len(set(keys)) != len(keys) or len(set(labels)) != len(labels):
+        raise InternalError("the rules table repeats a key or a label")
+    for rule in RULES:
+        if (rule.sql is None) == (rule.stage is Stage.ROW):
+            raise InternalError(f"rule {rule.key}: SQL is given exactly for row-stage rules")
+        if not set(rule.needs) <= known_columns:
+            raise InternalError(f"rule {rule.key} needs unknown columns {rule.needs}")
+    if len(FLAGS) > 31:
+        raise InternalError("more flags than the bits of an INTEGER")

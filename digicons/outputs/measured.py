@@ -1,0 +1,46 @@
+"""The files a measurement writes: the workbook, the JSON, the rejects CSV and, when the
+数据质量 sheet cannot list every row, the complete list beside the workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from digicons.measure.result import MeasureResult
+from digicons.outputs import Output
+from digicons.outputs.issues import write_rejects_csv
+from digicons.outputs.jsondoc import write_json
+from digicons.outputs.workbook import needs_issue_file, write_workbook
+
+
+def default_workbook(result: MeasureResult) -> Path:
+    return Path(f"digicons-{result.period.key}.xlsx")
+
+
+def issue_file_of(workbook: Path) -> Path:
+    return workbook.with_name(f"{workbook.stem}-数据质量.csv")
+
+
+def plan_measure_outputs(
+    result: MeasureResult,
+    document: dict[str, Any],
+    workbook: Path,
+    json_file: Path | None = None,
+    rejects: Path | None = None,
+) -> list[Output]:
+    """Every file of one measurement, in the order they are written."""
+    issue_file = issue_file_of(workbook) if needs_issue_file(result) else None
+    outputs = [Output(workbook, "workbook", lambda temp: write_workbook(result, temp, issue_file))]
+    if json_file is not None:
+        outputs.append(Output(json_file, "json", lambda temp: write_json(document, temp)))
+    if rejects is not None:
+        outputs.append(Output(rejects, "rejects", lambda temp: write_rejects_csv(result, temp)))
+    if issue_file is not None:
+        outputs.append(
+            Output(
+                issue_file,
+                "issues",
+                lambda temp: write_rejects_csv(result, temp, flagged_too=True),
+            )
+        )
+    return outputs
