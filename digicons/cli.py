@@ -209,6 +209,14 @@ def measure(
         list[str] | None,
         typer.Option("--columns", help="Map headers: revenue=本季收入,name=单位名称."),
     ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option(
+            "--sheet",
+            help="Workbook sheet to read (name, or number from 1). "
+            "Default: the one sheet with the required headers.",
+        ),
+    ] = None,
     codes: CodesOption = None,
     prior: Annotated[
         list[Path] | None,
@@ -277,6 +285,7 @@ def measure(
         unit=unit,
         encoding=encoding,
         columns=parse_column_overrides(columns or []),
+        sheet=sheet,
         codes=_code_table(codes),
         prior=prior or [],
         previous=quarter_only or [],
@@ -304,6 +313,7 @@ def measure(
     screen.print(console.reconciliation_table(result))
     for note in console.measure_notes(result):
         screen.print(note)
+    console.print_warnings(result)
     written = ", ".join(str(f) for f in files)
     console.stderr.print(f"written: {written}")
     if json_stdout:

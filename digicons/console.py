@@ -81,6 +81,17 @@ def catalogue_tree(catalogue: Catalogue) -> Tree:
     return tree
 
 
+def print_warnings(result: MeasureResult) -> None:
+    """Notes on what was left out, and the warnings of the run: on stderr, for people."""
+    for note in result.notes:
+        stderr.print(f"[dim]注意：{note}[/dim]", highlight=False)
+    for warning in result.warnings:
+        stderr.print(
+            f"[bold yellow]警告[/bold yellow] [yellow]{warning.message}[/yellow]",
+            highlight=False,
+        )
+
+
 def error(message: str, hint: str | None = None) -> None:
     stderr.print(f"[bold red]error:[/bold red] [red]{message}[/red]", highlight=False)
     if hint:

@@ -19,6 +19,7 @@ SELECT
     sum(revenue) FILTER (WHERE revenue_prior IS NOT NULL) AS revenue_matched,
     any_value(reason) AS reason,
     any_value(flag_bits) AS flag_bits,
+    bool_or(is_total) AS is_total,
     -- Rows sharing a credit code are settled by code (settled.sql).
     any_value(credit_code) FILTER (WHERE repeated) AS code,
 --#if side
@@ -36,7 +37,7 @@ SELECT
         file_idx := file_idx, row_no := row_no,
         credit_code := credit_code_raw, name := name_raw, industry_code := industry_code_raw,
         region := region_raw, revenue := revenue_raw, revenue_prior := revenue_prior_raw,
-        period := period_raw
+        period := period_raw, note := note
     )) FILTER (WHERE row_key <> 0) AS details
 FROM judged
 GROUP BY ALL;

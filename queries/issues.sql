@@ -3,6 +3,6 @@
 -- Parameters: $limit.
 SELECT status, reason, kept_key, flag_bits, details
 FROM settled
-WHERE row_key <> 0 AND (reason IS NOT NULL OR flag_bits <> 0)
+WHERE row_key <> 0 AND status <> 'total' AND (reason IS NOT NULL OR flag_bits <> 0)
 ORDER BY row_key
 LIMIT $limit

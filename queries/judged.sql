@@ -6,7 +6,9 @@
 -- Needs: view input_rows (digicons.inputs.sources); tables keys (digicons.measure.keys), marks
 --   (digicons.measure.marks), prior_by_code or previous_by_code (by_code.sql), partial_list;
 --   macros.sql.
--- Slots (from digicons.measure.rules): row_reason, row_flags, check_failed_bit.
+--   A total row (合计 / 总计 / 小计 in a text column, no credit code) is marked is_total: it is no
+--   enterprise, and settled.sql keeps it out of every count.
+-- Slots (from digicons.measure.rules): row_reason, row_flags, check_failed_bit, numeric_bit.
 -- Flags: column (上年同期 from the input's column), prior (from --prior files), quarter
 --   (--quarter-only), list (--partial list).
 -- Parameters: none.
@@ -21,7 +23,8 @@ WITH joined AS (
         m.raw IS NULL OR m.raw = i.credit_code_raw AS mark_applies,
         m.code AS mark_code,
         m.repeated AS mark_repeated,
-        m.check_failed AS mark_failed
+        m.check_failed AS mark_failed,
+        m.numeric AS mark_numeric
     FROM input_rows AS i
     JOIN keys AS k
         ON k.file_idx = i.file_idx
@@ -33,10 +36,13 @@ WITH joined AS (
 coded AS (
     SELECT
         j.*,
-        CASE WHEN j.mark_applies AND j.mark_code IS NOT NULL THEN j.mark_code
+        -- A code that went through a number type lost digits: it matches nothing.
+        CASE WHEN j.mark_applies AND j.mark_numeric THEN NULL
+            WHEN j.mark_applies AND j.mark_code IS NOT NULL THEN j.mark_code
             ELSE j.credit_code_raw END AS credit_code,
         coalesce(j.mark_applies AND j.mark_repeated, false) AS repeated,
-        coalesce(j.mark_applies AND j.mark_failed, false) AS check_failed
+        coalesce(j.mark_applies AND j.mark_failed, false) AS check_failed,
+        coalesce(j.mark_applies AND j.mark_numeric, false) AS code_numeric
     FROM joined AS j
 ),
 matched AS (
@@ -79,13 +85,21 @@ matched AS (
 ruled AS (
     SELECT
         m.*,
-        least(m.key_reason, {{row_reason}}) AS reason,
-        m.key_flags + {{row_flags}}
+        least(m.key_reason, {{row_reason}}, m.read_reason) AS reason,
+        m.key_flags + m.read_flags + {{row_flags}}
             + {{check_failed_bit}} * CAST(
                 coalesce(m.credit_code, '') <> ''
                 -- Codes of another length fail the check; marks carry the 18-character failures.
                 AND (length(m.credit_code) <> 18 OR m.check_failed) AS INTEGER
-            ) AS flag_bits
+            )
+            + {{numeric_bit}} * CAST(m.code_numeric AS INTEGER) AS flag_bits,
+        CASE WHEN coalesce(m.credit_code, '') = '' AND NOT m.code_numeric
+            THEN regexp_matches(
+                concat_ws(' ', m.name_raw, m.industry_code_raw, m.region_raw),
+                '(合|总|小)\s*计'
+            )
+            ELSE false
+        END AS is_total
     FROM matched AS m
 )
 SELECT
@@ -93,5 +107,6 @@ SELECT
     -- Arithmetic, not CASE: DuckDB computes an expression shared by several columns once only
     -- outside a CASE.
     (CAST(r.file_idx AS BIGINT) * 1099511627776 + r.row_no)
-        * CAST(r.reason IS NOT NULL OR r.flag_bits <> 0 OR r.repeated AS BIGINT) AS row_key
+        * CAST(r.reason IS NOT NULL OR r.flag_bits <> 0 OR r.repeated OR r.is_total AS BIGINT)
+        AS row_key
 FROM ruled AS r;

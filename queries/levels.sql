@@ -38,9 +38,11 @@ SELECT
         {{top_n}}
     ) AS largest,
 --#endif
-    sum(s.revenue) FILTER (WHERE s.status <> 'rejected' AND s.minor IS NOT NULL) AS upper_revenue,
-    sum(s.revenue) FILTER (WHERE s.status <> 'rejected' AND s.minor IS NOT NULL AND NOT s.partial)
-        AS lower_revenue
+    sum(s.revenue) FILTER (WHERE s.status IN ('digital', 'not_digital') AND s.minor IS NOT NULL)
+        AS upper_revenue,
+    sum(s.revenue) FILTER (
+        WHERE s.status IN ('digital', 'not_digital') AND s.minor IS NOT NULL AND NOT s.partial
+    ) AS lower_revenue
 FROM settled AS s
 LEFT JOIN category_levels AS l ON l.minor = s.minor
 GROUP BY GROUPING SETS (

@@ -2,7 +2,8 @@
 -- Needs: nothing. Parameters: none.
 -- clean(): text without surrounding spaces of any width (ASCII, no-break, ideographic).
 -- blank(): NULL, empty or only spaces (one cheap test, unlike clean(x) = '').
--- amount(): text as exported (spaces, thousands separators) to an exact decimal, NULL if not a number.
+-- amount(): text as exported (spaces, thousands separators, full-width digits) to an exact decimal,
+--   NULL if not a number. The same rules as digicons.inputs.normalise, for amounts, per row.
 CREATE OR REPLACE TEMP MACRO is_space(code_point) AS
     code_point <= 32 OR code_point = 160 OR code_point = 12288;
 
@@ -21,5 +22,12 @@ CREATE OR REPLACE TEMP MACRO blank(x) AS
 CREATE OR REPLACE TEMP MACRO amount(x) AS
     coalesce(
         TRY_CAST(x AS DECIMAL(18, 4)),  -- the common case, and much the cheapest
-        TRY_CAST(replace(replace(replace(clean(x), ',', ''), '，', ''), ' ', '') AS DECIMAL(18, 4))
+        TRY_CAST(
+            regexp_replace(
+                translate(x, '０１２３４５６７８９．－＋，−', '0123456789.-+,-'),
+                '[\s,\x{a0}\x{3000}]',
+                '',
+                'g'
+            ) AS DECIMAL(18, 4)
+        )
     );

@@ -1,4 +1,5 @@
--- Purpose: stage 3 of measure, over the small table fine: the duplicate rule among rows that share
+-- Purpose: stage 3 of measure, over the small table fine: total rows (合计) set apart, with no
+--   reason or flag of their own; the duplicate rule among rows that share
 --   a credit code (the first acceptable row is kept, the others are rejected naming it); the
 --   enterprise's previous cumulative value (--quarter-only) charged to one of its rows only (the
 --   kept row, else its first); the weight of partial (*) industries; the status of every group.
@@ -8,12 +9,20 @@
 -- Flags: side, quarter, list, top.
 -- Parameters: $partial (full / exclude / shares / list).
 CREATE OR REPLACE TEMP TABLE settled AS
-WITH codes AS (
+WITH totals AS (
+    SELECT
+        f.* REPLACE (
+            CASE WHEN f.is_total THEN NULL ELSE f.reason END AS reason,
+            CASE WHEN f.is_total THEN 0 ELSE f.flag_bits END AS flag_bits
+        )
+    FROM fine AS f
+),
+codes AS (
     SELECT
         code,
         min(row_key) FILTER (WHERE reason IS NULL) AS kept_key,
         min(row_key) AS first_key
-    FROM fine
+    FROM totals
     WHERE code IS NOT NULL
     GROUP BY code
 ),
@@ -25,7 +34,7 @@ deduplicated AS (
         CASE WHEN f.reason IS NULL AND f.row_key <> c.kept_key THEN c.kept_key END AS kept_key,
         -- The row that stands for its enterprise: every row whose code does not repeat.
         c.code IS NULL OR f.row_key = coalesce(c.kept_key, c.first_key) AS charged
-    FROM fine AS f
+    FROM totals AS f
     LEFT JOIN codes AS c ON c.code = f.code
 ),
 --#if quarter
@@ -84,9 +93,10 @@ statused AS (
     SELECT
         w.*,
         CAST(coalesce(w.weight_given, 1.0) AS DECIMAL(9, 8)) AS weight,
-        CASE WHEN w.partial AND w.weight_given IS NULL AND w.reason IS NULL THEN w.rows ELSE 0 END
-            AS without_share,
+        CASE WHEN w.partial AND w.weight_given IS NULL AND w.reason IS NULL AND NOT w.is_total
+            THEN w.rows ELSE 0 END AS without_share,
         CASE
+            WHEN w.is_total THEN 'total'
             WHEN w.reason IS NOT NULL THEN 'rejected'
             WHEN w.minor IS NULL OR coalesce(w.weight_given, 1.0) = 0 THEN 'not_digital'
             ELSE 'digital'

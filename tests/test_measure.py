@@ -249,11 +249,16 @@ def test_numeric_industry_codes_keep_their_leading_zero(tmp_path: Path) -> None:
     assert found.reconciliation.revenue["not_digital"] == Decimal("1.5")
 
 
-def test_ragged_csv_is_a_clean_input_error(tmp_path: Path) -> None:
+def test_a_ragged_row_is_rejected_naming_its_line(tmp_path: Path) -> None:
     path = tmp_path / "q.csv"
-    path.write_text("统一社会信用代码,单位名称,行业代码,营业收入\nX,甲,5292,1,extra,more\n")
-    with pytest.raises(InputError, match=r"q\.csv"):
-        measure(MeasureOptions([path], period="2024Q3"))
+    path.write_text(
+        "统一社会信用代码,单位名称,行业代码,营业收入\nX,甲,5292,1,extra,more\nY,乙,5292,2\n"
+    )
+    found = measure(MeasureOptions([path], period="2024Q3"))
+    assert found.total.revenue == 2
+    (ragged,) = [i for i in found.issues if i.status == "rejected"]
+    assert (ragged.row, ragged.reason) == (2, "record_field_count")
+    assert ragged.note == "第2行有 6 个字段，表头有 4 个"
 
 
 def test_glob_of_files(tmp_path: Path) -> None:

@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digicons.errors import UsageError
+from digicons.inputs.normalise import period as period_of
 from digicons.measure import MeasureOptions, measure
 from digicons.measure.creditcode import CHARSET, check_character, is_valid, valid_array
-from digicons.measure.keys import period_of
 from digicons.period import parse_period
 from digicons.sample import CLASSES
 from digicons.scope.catalogue import load_catalogue

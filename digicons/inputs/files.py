@@ -1,32 +1,20 @@
-"""Reading tabular files (CSV in UTF-8 or GB18030, Excel, Parquet) as text."""
+"""Which files are inputs, of what kind; small tables read whole, as text."""
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import glob
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from digicons.errors import InputError
-from digicons.inputs.headers import header_row
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
-EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
-ENCODINGS = {
-    "utf-8": "utf-8",
-    "utf8": "utf-8",
-    "utf-8-sig": "utf-8",
-    "gbk": "gb18030",
-    "gb2312": "gb18030",
-    "gb18030": "gb18030",
-}
-_SNIFF_BYTES = 1 << 20
+INPUT_SUFFIXES = CSV_SUFFIXES | SPREADSHEET_SUFFIXES | PARQUET_SUFFIXES
+# Excel keeps `~$name.xlsx` beside a workbook while it is open: a few bytes, never data.
+LOCK_PREFIX = "~$"
 
 
 @dataclass(frozen=True)
@@ -39,52 +27,82 @@ class TextTable:
     first_row: int  # the spreadsheet row number of rows[0]
 
 
+@dataclass
+class Expansion:
+    """The files named, found in folders or matched by globs, and what was left out, and why."""
+
+    paths: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
 def file_kind(path: Path) -> str:
     """Return 'csv', 'excel' or 'parquet' by suffix; refuse anything else."""
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
         return "csv"
-    if suffix in EXCEL_SUFFIXES:
+    if suffix in SPREADSHEET_SUFFIXES:
         return "excel"
     if suffix in PARQUET_SUFFIXES:
         return "parquet"
     raise InputError(
-        f"{path}: unsupported file type '{suffix or '(none)'}'",
-        hint="Use CSV (.csv), Excel (.xlsx) or Parquet (.parquet).",
+        f"{path}：不支持的文件类型 '{suffix or '（无扩展名）'}'（unsupported file type）",
+        hint="请使用 CSV（.csv/.txt/.tsv）、Excel（.xlsx/.xls/.ods）或 Parquet（.parquet）。",
     )
 
 
 def check_readable(path: Path) -> None:
     if not path.exists():
-        raise InputError(f"{path}: no such file")
+        raise InputError(f"{path}：文件不存在（no such file）")
     if not path.is_file():
-        raise InputError(f"{path}: not a file")
+        raise InputError(f"{path}：不是文件（not a file）")
     try:
         with path.open("rb"):
             pass
     except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror})") from exc
+        raise InputError(f"{path}：无法读取（cannot be read: {exc.strerror}）") from exc
 
 
-def detect_encoding(path: Path, forced: str | None = None) -> str:
-    """Return 'utf-8' (with or without BOM) or 'gb18030', from the first megabyte of a CSV file."""
-    if forced is not None:
-        key = forced.lower().replace("_", "-")
-        if key not in ENCODINGS:
-            raise InputError(
-                f"unknown encoding '{forced}'",
-                hint="Use one of: utf-8, gbk, gb18030.",
+def is_lock_file(path: Path) -> bool:
+    return path.name.startswith(LOCK_PREFIX)
+
+
+def expand_inputs(items: list[Path]) -> Expansion:
+    """Files named, folders (their CSV/Excel/Parquet files, sorted) and glob patterns.
+
+    Hidden files and Excel lock files inside a folder or a glob are left out, with a note.
+    """
+    found = Expansion()
+
+    def take(candidates: list[Path]) -> None:
+        for path in candidates:
+            if is_lock_file(path):
+                found.notes.append(f"跳过 Excel 锁定文件 {path}（an open workbook's lock file）")
+            elif not path.name.startswith("."):
+                found.paths.append(path)
+
+    for item in items:
+        text = str(item)
+        if any(ch in text for ch in "*?["):
+            matches = sorted(Path(p) for p in glob.glob(text))
+            if not matches:
+                raise InputError(f"{item}：没有匹配的文件（no files match）")
+            take([p for p in matches if p.is_file()])
+        elif item.is_dir():
+            inside = sorted(
+                p for p in item.iterdir() if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
             )
-        return ENCODINGS[key]
-    with path.open("rb") as handle:
-        head = handle.read(_SNIFF_BYTES)
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        # Not final: the sample may end inside a multi-byte character.
-        decoder.decode(head, final=False)
-    except UnicodeDecodeError:
-        return "gb18030"
-    return "utf-8"
+            take(inside)
+            if not any(p.parent == item for p in found.paths):
+                raise InputError(
+                    f"{item}：文件夹中没有 CSV、Excel 或 Parquet 文件"
+                    "（folder holds no CSV, Excel or Parquet files）"
+                )
+        else:
+            found.paths.append(item)
+    for path in found.paths:
+        check_readable(path)
+        file_kind(path)
+    return found
 
 
 def cell_text(value: object) -> str:
@@ -93,113 +111,35 @@ def cell_text(value: object) -> str:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
-    if isinstance(value, dt.datetime | dt.date):
+    if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     return str(value)
 
 
 def read_text_table(path: Path, encoding: str | None = None) -> TextTable:
-    """Read a small CSV or Excel file completely, every cell as text."""
+    """Read a small CSV, spreadsheet or Parquet file completely, every cell as text."""
     check_readable(path)
     kind = file_kind(path)
     if kind == "csv":
-        frame = _read_csv_frame(path, detect_encoding(path, encoding))
-        headers = [str(h).strip() for h in frame.columns]
-        return TextTable(path, headers, frame.to_numpy().tolist(), 2)
+        from digicons.inputs.csvfile import read_small_csv
+
+        return read_small_csv(path, encoding)
     if kind == "excel":
-        sheet = read_excel_rows(path)
-        return TextTable(path, sheet.headers, sheet.rows, sheet.numbers[0] if sheet.numbers else 2)
-    import pandas as pd
+        from digicons.inputs.sheets import read_sheet
+
+        sheet = read_sheet(path, None, {})
+        first = sheet.numbers[0] if sheet.numbers else sheet.header_row + 1
+        return TextTable(path, sheet.header.names, sheet.rows, first)
+    import pyarrow.parquet as pq
 
     try:
-        frame = pd.read_parquet(path).astype("string").fillna("")
+        table = pq.read_table(path)
     except Exception as exc:  # pyarrow raises many types for a damaged file
-        raise InputError(f"{path}: not a readable Parquet file ({exc})") from exc
-    return TextTable(path, [str(h) for h in frame.columns], frame.to_numpy().tolist(), 1)
-
-
-@dataclass(frozen=True)
-class ExcelRows:
-    """The header and the non-empty rows of a sheet, with each row's number in the sheet."""
-
-    headers: list[str]
-    rows: list[list[str]]
-    numbers: list[int]
-
-
-def read_excel_rows(path: Path) -> ExcelRows:
-    """The first sheet of a workbook as text; the header may sit below a few title rows."""
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises zipfile, KeyError and others for damaged files
-        raise InputError(f"{path}: not a readable Excel workbook ({exc})") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        lines = [
-            (number, [cell_text(v) for v in raw])
-            for number, raw in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
-    finally:
-        workbook.close()
-    lines = [(n, row) for n, row in lines if any(row)]
-    if not lines:
-        raise InputError(f"{path}: the first sheet is empty")
-    start = header_row([row for _, row in lines])
-    headers = [h.strip() for h in lines[start][1]]
-    width = len(headers)
-    body = lines[start + 1 :]
-    rows = [row[:width] + [""] * (width - len(row)) for _, row in body]
-    return ExcelRows(headers, rows, [n for n, _ in body])
-
-
-def _read_csv_frame(path: Path, encoding: str) -> pd.DataFrame:
-    import pandas as pd  # slow to import; only small text tables need it
-
-    try:
-        return pd.read_csv(
-            path,
-            dtype=str,
-            keep_default_na=False,
-            encoding="utf-8-sig" if encoding == "utf-8" else encoding,
-            sep="\t" if path.suffix.lower() == ".tsv" else ",",
-        )
-    except UnicodeDecodeError as exc:
         raise InputError(
-            f"{path}: cannot be decoded as {encoding} (byte {exc.start})",
-            hint="Name the encoding with --encoding utf-8|gbk.",
+            f"{path}：不是可读的 Parquet 文件（not a readable Parquet file: {exc}）"
         ) from exc
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"{path}: not a readable CSV file ({exc})") from exc
-
-
-def expand_inputs(items: list[Path]) -> list[Path]:
-    """Files named, folders (their CSV/Excel/Parquet files, sorted) and glob patterns."""
-    found: list[Path] = []
-    for item in items:
-        text = str(item)
-        if any(ch in text for ch in "*?["):
-            matches = sorted(Path(p) for p in glob.glob(text))
-            if not matches:
-                raise InputError(f"{item}: no files match")
-            found.extend(p for p in matches if p.is_file())
-        elif item.is_dir():
-            inside = sorted(
-                p
-                for p in item.iterdir()
-                if p.is_file()
-                and not p.name.startswith(".")
-                and p.suffix.lower() in CSV_SUFFIXES | EXCEL_SUFFIXES | PARQUET_SUFFIXES
-            )
-            if not inside:
-                raise InputError(f"{item}: folder holds no CSV, Excel or Parquet files")
-            found.extend(inside)
-        else:
-            found.append(item)
-    for path in found:
-        check_readable(path)
-        file_kind(path)
-    return found
+    columns = [[cell_text(v) for v in column.to_pylist()] for column in table.columns]
+    rows = [list(row) for row in zip(*columns, strict=True)] if columns else []
+    return TextTable(path, [str(h) for h in table.column_names], rows, 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from digicons.errors import UsageError
@@ -33,14 +34,35 @@ COLUMNS: tuple[Column, ...] = (
         True,
     ),
     Column("region", "区划代码", ("区划代码", "行政区划代码", "region"), False),
-    Column("revenue", "营业收入", ("营业收入", "本期营业收入", "revenue"), True),
+    # A two-row header (营业收入 merged over 本期 / 上年同期) reads as the two rows joined.
+    Column(
+        "revenue",
+        "营业收入",
+        (
+            "营业收入",
+            "本期营业收入",
+            "revenue",
+            "营业收入本期",
+            "营业收入本期累计",
+            "营业收入本年累计",
+            "营业收入本期金额",
+        ),
+        True,
+    ),
     Column(
         "revenue_prior",
         "营业收入上年同期",
-        ("营业收入上年同期", "上年同期营业收入", "revenue_prior"),
+        (
+            "营业收入上年同期",
+            "上年同期营业收入",
+            "revenue_prior",
+            "营业收入上年同期累计",
+            "营业收入上年同期金额",
+            "营业收入去年同期",
+        ),
         False,
     ),
-    Column("period", "报告期", ("报告期", "period"), False),
+    Column("period", "报告期", ("报告期", "报告期别", "period"), False),
 )
 KEYS = tuple(c.key for c in COLUMNS)
 BY_KEY = {c.key: c for c in COLUMNS}
@@ -51,14 +73,14 @@ _SPACES = re.compile(r"[\s\u3000]+")
 
 
 def normalise_header(header: str) -> str:
-    """The comparable form of a header: no spaces, no BOM, no unit suffix, lower case."""
-    text = _SPACES.sub("", header.replace("\ufeff", ""))
+    """The comparable form of a header: NFKC, no spaces, no BOM, no unit suffix, lower case."""
+    text = _SPACES.sub("", unicodedata.normalize("NFKC", header.replace("\ufeff", "")))
     return _UNIT_SUFFIX.sub("", text).lower()
 
 
 def header_unit(header: str) -> str | None:
     """The unit a header names in its suffix, e.g. '千元' in '营业收入（千元）'."""
-    match = _UNIT_SUFFIX.search(_SPACES.sub("", header))
+    match = _UNIT_SUFFIX.search(_SPACES.sub("", unicodedata.normalize("NFKC", header)))
     return match.group(1) if match else None
 
 
@@ -103,9 +125,54 @@ def match_headers(headers: list[str], overrides: dict[str, str]) -> dict[str, in
 HEADER_SEARCH_ROWS = 10
 
 
-def header_row(candidates: list[list[str]]) -> int:
+@dataclass(frozen=True)
+class Header:
+    """Where the header is among a file's first rows, how many rows it takes, and one name per
+    column (a two-row header joins its rows: 营业收入 over 上年同期 → 营业收入上年同期)."""
+
+    start: int
+    height: int
+    names: list[str]
+
+    @property
+    def data_start(self) -> int:
+        """The index of the first row below the header."""
+        return self.start + self.height
+
+
+def joined_header(top: list[str], sub: list[str]) -> list[str]:
+    """Two header rows as one: a cell merged across columns carries its text to the right, over
+    every column whose lower cell is filled."""
+    width = max(len(top), len(sub))
+    names: list[str] = []
+    carried = ""
+    for i in range(width):
+        upper = top[i].strip() if i < len(top) else ""
+        lower = sub[i].strip() if i < len(sub) else ""
+        if upper:
+            carried = upper
+        parent = upper or (carried if lower else "")
+        names.append(parent + lower if lower and lower != parent else parent or lower)
+    return names
+
+
+def locate_header(candidates: list[list[str]], overrides: dict[str, str] | None = None) -> Header:
     """Which of the first rows is the header: the one naming most known columns (title rows that
-    some exports put above the header are skipped). 0 when none names at least two."""
-    scores = [len(match_headers(row, {})) for row in candidates[:HEADER_SEARCH_ROWS]]
+    some exports put above it are skipped); the row below joins it when that names more columns
+    (a two-row header). The first row when none names at least two."""
+    wanted = overrides or {}
+    rows = candidates[:HEADER_SEARCH_ROWS]
+    scores = [len(match_headers(row, wanted)) for row in rows]
     best = max(scores, default=0)
-    return scores.index(best) if best >= 2 else 0
+    start = scores.index(best) if best >= 2 else 0
+    single = rows[start] if rows else []
+    if start + 1 < len(rows):
+        joined = joined_header(single, rows[start + 1])
+        if len(match_headers(joined, wanted)) > len(match_headers(single, wanted)):
+            return Header(start, 2, joined)
+    return Header(start, 1, [h.strip() for h in single])
+
+
+def header_row(candidates: list[list[str]]) -> int:
+    """The index of the header among the first rows (see locate_header)."""
+    return locate_header(candidates).start

@@ -1,30 +1,51 @@
-"""Enterprise files registered in DuckDB as views with fixed column names."""
+"""Enterprise files registered in DuckDB as views with fixed column names.
+
+Every file, whatever its format, becomes one view with the same columns: `file_idx`, `row_no` (the
+line or sheet row a person finds it on), the text of each logical column as read (`*_raw`), the
+amounts parsed (`revenue_value`, `revenue_prior_value`) and what the reader found wrong with a
+record (`read_reason`, `read_flags`, `note`). CSV files are staged to Parquet (csvfile.py),
+spreadsheets are read into Arrow (sheets.py), Parquet files are read where they are.
+"""
 
 from __future__ import annotations
 
-import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from digicons.errors import InputError, UsageError, first_line
-from digicons.inputs.files import detect_encoding, file_kind, read_excel_rows
-from digicons.inputs.headers import (
-    COLUMNS,
-    HEADER_SEARCH_ROWS,
-    header_row,
-    header_unit,
-    match_headers,
-)
+from digicons.inputs import csvfile, sheets
+from digicons.inputs.files import file_kind
+from digicons.inputs.headers import COLUMNS, header_unit, match_headers
+from digicons.inputs.scan import ByteScan
 from digicons.units import UNITS, parse_unit
 
 DEFAULT_INPUT_UNIT = "千元"
 RAW_KEYS = ("credit_code", "name", "industry_code", "region", "revenue", "revenue_prior", "period")
 REQUIRED = frozenset(c.key for c in COLUMNS if c.required)
+AMOUNT_KEYS = ("revenue", "revenue_prior")
+# Cells that decide how a row counts: an uncalculated formula there rejects the row; anywhere
+# else it is read as empty, and flagged.
+COUNTING_KEYS = frozenset({"revenue", "industry_code", "period"})
+_DELIMITER_NAMES = {",": "逗号", "\t": "制表符", ";": "分号", "|": "竖线"}
+_NUMERIC_PREFIXES = (
+    *("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "U"),
+    *("FLOAT", "DOUBLE", "DECIMAL", "REAL"),
+)
+
+
+@dataclass
+class ReadStats:
+    """How the lines (CSV) or rows (spreadsheet, Parquet) of a file were taken."""
+
+    data_lines: int = 0  # physical lines (CSV) or rows below the header (spreadsheet, Parquet)
+    records: int = 0  # rows read
+    blank_lines: int = 0
+    swallowed_lines: int = 0  # further lines of records spanning several (CSV)
+    unparsed: int = 0  # records the parser could not take (CSV)
 
 
 @dataclass(frozen=True)
@@ -33,19 +54,39 @@ class InputFile:
 
     index: int
     path: Path
-    kind: str
+    kind: str  # csv, excel or parquet
     encoding: str | None
     headers: list[str]
     columns: dict[str, int]
     unit: str | None  # the revenue unit named in its header, e.g. 营业收入（千元）
+    detail: str = ""  # 编码与分隔符, or the sheet read
+    stats: ReadStats = field(default_factory=ReadStats)
+    scan: ByteScan | None = field(default=None, compare=False, repr=False)
+    read_columns: frozenset[str] = frozenset()  # of __row_no, __read_reason, __note
 
 
 @dataclass(frozen=True)
 class SourceOptions:
-    """How to read a set of files: forced encoding and header overrides."""
+    """How to read a set of files: forced encoding, header overrides, the sheet of a workbook."""
 
     encoding: str | None = None
     columns: dict[str, str] | None = None
+    sheet: str | None = None
+    reasons: dict[str, int] = field(default_factory=dict)  # read-stage rule ids
+    formula_reasons: tuple[int, int] = (0, 0)  # reject id, flag bit: uncalculated formulas
+
+
+def _check_columns(
+    path: Path, headers: list[str], columns: dict[str, int], required: frozenset[str]
+) -> None:
+    missing = [c for c in COLUMNS if c.key in required and c.key not in columns]
+    if missing:
+        names = ", ".join(f"{c.key} ({' / '.join(c.aliases[:3])})" for c in missing)
+        raise InputError(
+            f"{path}：缺少必需的列（required column(s) missing: {names}）",
+            hint=f"Headers found: {', '.join(h for h in headers if h)}. "
+            "用 --columns KEY=表头 指定其他表头（map others with --columns KEY=HEADER）。",
+        )
 
 
 def register(
@@ -59,110 +100,149 @@ def register(
 ) -> InputFile:
     """Register one file as view `{name}_{index}` and find its columns."""
     kind = file_kind(path)
-    encoding = None
+    overrides = options.columns or {}
     view = f"{name}_{index}"
     try:
         if kind == "csv":
-            encoding = detect_encoding(path, options.encoding)
-            staged = scratch / f"{name}_{index}.parquet"
-            stage_csv(path, staged, encoding)
-            relation = con.read_parquet(str(staged))
-        elif kind == "parquet":
-            relation = con.read_parquet(str(path), file_row_number=True)
-        else:
-            relation = con.from_arrow(_excel_table(path, options.columns or {}))
-        relation.create_view(view)
+            return _register_csv(con, view, index, path, options, scratch, required)
+        if kind == "excel":
+            return _register_sheet(con, view, index, path, options, required)
+        relation = con.read_parquet(str(path), file_row_number=True)
     except duckdb.Error as exc:
-        raise InputError(f"{path}: cannot be read ({first_line(exc)})") from exc
-    headers = [c for c in relation.columns if c not in ("file_row_number", "__row_no")]
-    headers = [h.lstrip("\ufeff") for h in headers]
+        raise InputError(f"{path}：无法读取（cannot be read: {first_line(exc)}）") from exc
+    headers = [c for c in relation.columns if c != "file_row_number"]
+    columns = match_headers(headers, overrides)
+    _check_columns(path, headers, columns, required)
+    relation.create_view(view)
+    rows = pq.ParquetFile(path).metadata.num_rows
+    return InputFile(
+        index,
+        path,
+        kind,
+        None,
+        headers,
+        columns,
+        _unit(headers, columns),
+        "Parquet",
+        ReadStats(data_lines=rows),
+        ByteScan(path),
+    )
+
+
+def _unit(headers: list[str], columns: dict[str, int]) -> str | None:
+    unit = header_unit(headers[columns["revenue"]]) if "revenue" in columns else None
+    return unit if unit in UNITS else None
+
+
+def _register_csv(
+    con: duckdb.DuckDBPyConnection,
+    view: str,
+    index: int,
+    path: Path,
+    options: SourceOptions,
+    scratch: Path,
+    required: frozenset[str],
+) -> InputFile:
+    dialect = csvfile.sniff(path, options.encoding, options.columns)
+    headers = dialect.header.names
     columns = match_headers(headers, options.columns or {})
-    missing = [c for c in COLUMNS if c.key in required and c.key not in columns]
-    if missing:
-        names = ", ".join(f"{c.key} ({' / '.join(c.aliases[:3])})" for c in missing)
-        raise InputError(
-            f"{path}: required column(s) missing: {names}",
-            hint=f"Headers found: {', '.join(headers)}. Map others with --columns KEY=HEADER.",
-        )
-    unit = header_unit(headers[columns["revenue"]])
-    return InputFile(index, path, kind, encoding, headers, columns, unit if unit in UNITS else None)
+    _check_columns(path, headers, columns, required)
+    scan = ByteScan(path, dialect.newline.encode())
+    staged = scratch / f"{view}.parquet"
+    found = csvfile.stage(path, dialect, columns, staged, scratch, scan, options.reasons)
+    con.read_parquet(str(staged)).create_view(view)
+    detail = f"{dialect.encoding}，{_DELIMITER_NAMES.get(dialect.delimiter, dialect.delimiter)}分隔"
+    if dialect.header.height == 2:
+        detail += "，两行表头"
+    stats = ReadStats(
+        found.data_lines, found.records, found.blank_lines, found.swallowed_lines, found.unparsed
+    )
+    return InputFile(
+        index,
+        path,
+        "csv",
+        dialect.encoding,
+        headers,
+        columns,
+        _unit(headers, columns),
+        detail,
+        stats,
+        scan,
+        frozenset(csvfile.READ_COLUMNS),
+    )
 
 
-def stage_csv(path: Path, target: Path, encoding: str) -> None:
-    """Copy a CSV file to Parquet, every column as text, with its line numbers (`__row_no`).
-
-    DuckDB's CSV reader can number rows only through a window over the whole file, which holds
-    every row in memory; pyarrow streams the file (decoding GB18030 on the way) in constant memory,
-    and every later pass then reads compact Parquet with projection.
-    """
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    with path.open("rb") as handle:
-        head = [
-            handle.readline().decode(encoding, errors="replace").lstrip("\ufeff")
-            for _ in range(HEADER_SEARCH_ROWS)
-        ]
-    lines = [next(csv.reader([line], delimiter=delimiter), []) for line in head]
-    skip = header_row(lines)  # title lines above the header, in some exports
-    headers = lines[skip]
-    try:
-        reader = pa_csv.open_csv(
-            path,
-            read_options=pa_csv.ReadOptions(encoding=encoding, block_size=1 << 24, skip_rows=skip),
-            parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
-            convert_options=pa_csv.ConvertOptions(
-                # With and without a byte-order mark, whichever the reader keeps.
-                column_types=dict.fromkeys(
-                    [*headers, *("\ufeff" + h for h in headers)], pa.string()
-                ),
-                strings_can_be_null=True,
-                null_values=[""],
-            ),
-        )
-        row = skip + 2  # the line after the header
-        writer = None
-        try:
-            for batch in reader:
-                numbers = pa.array(range(row, row + batch.num_rows), pa.int64())
-                row += batch.num_rows
-                table = pa.Table.from_batches([batch]).append_column("__row_no", numbers)
-                if writer is None:
-                    writer = pq.ParquetWriter(target, table.schema)
-                writer.write_table(table)
-        finally:
-            if writer is not None:
-                writer.close()
-        if writer is None:  # a header and no rows: a district with no enterprises this quarter
-            empty = {h: pa.array([], pa.string()) for h in headers}
-            pq.write_table(pa.table({**empty, "__row_no": pa.array([], pa.int64())}), target)
-    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        raise InputError(
-            f"{path}: cannot be read as CSV ({first_line(exc)})",
-            hint="Check that every row has as many fields as the header, or name the encoding "
-            "with --encoding utf-8|gbk.",
-        ) from exc
-
-
-def _excel_table(path: Path, overrides: dict[str, str]) -> pa.Table:
-    sheet = read_excel_rows(path)
-    headers, rows = sheet.headers, sheet.rows
-    industry = match_headers(headers, overrides).get("industry_code")
-    columns: dict[str, list[str | None]] = {}
-    for position, header in enumerate(headers):
-        values: list[str | None] = [row[position] or None for row in rows]
-        if position == industry:
-            # A code typed as a number lost its leading zero (0111 → 111); put it back.
-            values = [v.zfill(4) if v and v.isdigit() and len(v) < 4 else v for v in values]
-        columns[_unique(header or f"column{position + 1}", columns)] = values
-    columns["__row_no"] = [str(n) for n in sheet.numbers]
-    return pa.table(columns)
-
-
-def _unique(name: str, taken: dict[str, list[str | None]]) -> str:
-    candidate, n = name, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{name}_{n}"
-    return candidate
+def _register_sheet(
+    con: duckdb.DuckDBPyConnection,
+    view: str,
+    index: int,
+    path: Path,
+    options: SourceOptions,
+    required: frozenset[str],
+) -> InputFile:
+    scan = ByteScan(path)
+    overrides = options.columns or {}
+    sheet = sheets.read_sheet(path, options.sheet, overrides)
+    headers = sheet.header.names
+    columns = match_headers(headers, overrides)
+    _check_columns(path, headers, columns, required)
+    reject, flag = options.formula_reasons
+    values: dict[str, list[str | None]] = {key: [] for key in columns}
+    reasons: list[int | None] = []
+    flags: list[int] = []
+    notes: list[str | None] = []
+    for row, number in zip(sheet.rows, sheet.numbers, strict=True):
+        reason: int | None = None
+        bits = 0
+        note = []
+        for key, position in columns.items():
+            formula = sheet.formulas.get((number, position))
+            if formula is None:
+                values[key].append(row[position] or None)
+                continue
+            note.append(f"{headers[position]}：公式 {formula} 未计算")
+            if key in COUNTING_KEYS:
+                reason = reject
+                values[key].append(formula)  # shown as read; counted as nothing
+            else:
+                bits |= flag
+                values[key].append(None)
+        reasons.append(reason)
+        flags.append(bits)
+        notes.append("；".join(note) or None)
+    table = pa.table(
+        {
+            **{key: pa.array(v, pa.string()) for key, v in values.items()},
+            "__row_no": pa.array(sheet.numbers, pa.int64()),
+            "__read_reason": pa.array(reasons, pa.int8()),
+            "__read_flags": pa.array(flags, pa.int32()),
+            "__note": pa.array(notes, pa.string()),
+        }
+    )
+    con.from_arrow(table).create_view(view)
+    detail = f"工作表 {sheet.name}" + (
+        f"（共 {sheet.sheet_count} 个）" if sheet.sheet_count > 1 else ""
+    )
+    if sheet.header.height == 2:
+        detail += "，两行表头"
+    stats = ReadStats(
+        data_lines=len(sheet.rows) + sheet.blank_rows,
+        records=len(sheet.rows),
+        blank_lines=sheet.blank_rows,
+    )
+    return InputFile(
+        index,
+        path,
+        "excel",
+        None,
+        headers,
+        {key: position for key, position in columns.items()},
+        _unit(headers, columns),
+        detail,
+        stats,
+        scan,
+        frozenset({*csvfile.READ_COLUMNS, "__read_flags"}),
+    )
 
 
 def input_unit(files: list[InputFile], given: str | None) -> str:
@@ -172,20 +252,25 @@ def input_unit(files: list[InputFile], given: str | None) -> str:
         clash = [f for f in files if f.unit is not None and f.unit != unit]
         if clash:
             raise UsageError(
-                f"{clash[0].path}: the revenue header says {clash[0].unit}, "
-                f"but --input-unit is {unit}",
+                f"{clash[0].path}：营业收入表头写的是{clash[0].unit}，而 --input-unit 为{unit}"
+                f"（the revenue header says {clash[0].unit}, but --input-unit is {unit}）",
             )
         return unit
     if len(named) > 1:
         raise UsageError(
-            f"input files name different revenue units: {', '.join(sorted(named))}",
-            hint="Measure files of one unit together.",
+            f"输入文件的营业收入单位不同：{'、'.join(sorted(named))}"
+            "（input files name different revenue units）",
+            hint="请把同一单位的文件放在一起测算。",
         )
     return named.pop() if named else DEFAULT_INPUT_UNIT
 
 
 def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
+
+
+def _is_numeric(kind: str) -> bool:
+    return kind.upper().startswith(_NUMERIC_PREFIXES)
 
 
 def create_rows_view(
@@ -195,50 +280,39 @@ def create_rows_view(
     selects = []
     for f in files:
         described = con.execute(f"DESCRIBE {name}_{f.index}").fetchall()
-        types = {str(col).lstrip("\ufeff"): str(kind) for col, kind, *_ in described}
-        actual = [str(col) for col, *_ in described]
-        parts = [f"{f.index} AS file_idx", _row_expression(f) + " AS row_no"]
+        types = {str(col): str(kind) for col, kind, *_ in described}
+        staged = f.kind != "parquet"  # staged files name their columns by logical key
+        parts = [f"{f.index} AS file_idx"]
+        parts.append("__row_no AS row_no" if staged else "file_row_number + 1 AS row_no")
+        present = []
         for key in RAW_KEYS:
             if key not in f.columns:
                 parts.append(f"NULL::VARCHAR AS {key}_raw")
-                if key in ("revenue", "revenue_prior"):
+                if key in AMOUNT_KEYS:
                     parts.append(f"NULL::DECIMAL(18, 4) AS {key}_value")
                 continue
             # The identifier comes from the file's own schema (an allow-list) and is quoted.
-            column = _quote(
-                actual[[a.lstrip("\ufeff") for a in actual].index(f.headers[f.columns[key]])]
-            )
-            kind = types[f.headers[f.columns[key]]]
-            numeric = kind != "VARCHAR"
-            if key == "industry_code" and numeric and kind in _INTEGER_TYPES:
-                parts.append(f"lpad(CAST({column} AS VARCHAR), 4, '0') AS {key}_raw")
-            else:
-                parts.append(f"CAST({column} AS VARCHAR) AS {key}_raw")
-            if key in ("revenue", "revenue_prior"):
-                value = f"TRY_CAST({column} AS DECIMAL(18, 4))" if numeric else f"amount({column})"
+            column = _quote(key if staged else f.headers[f.columns[key]])
+            present.append(column)
+            kind = types[key if staged else f.headers[f.columns[key]]]
+            parts.append(f"CAST({column} AS VARCHAR) AS {key}_raw")
+            if key in AMOUNT_KEYS:
+                value = (
+                    f"TRY_CAST({column} AS DECIMAL(18, 4))"
+                    if _is_numeric(kind)
+                    else f"amount({column})"
+                )
                 parts.append(f"{value} AS {key}_value")
-        selects.append(f"SELECT {', '.join(parts)} FROM {name}_{f.index}")
-    con.execute(f"CREATE TEMP VIEW {view} AS " + "\nUNION ALL\n".join(selects))
-
-
-_INTEGER_TYPES = {
-    "TINYINT",
-    "SMALLINT",
-    "INTEGER",
-    "BIGINT",
-    "UTINYINT",
-    "USMALLINT",
-    "UINTEGER",
-    "UBIGINT",
-    "HUGEINT",
-}
-
-
-def _row_expression(f: InputFile) -> str:
-    """The row number a person sees: spreadsheet row for CSV/Excel (header is row 1)."""
-    if f.kind == "parquet":
-        return "file_row_number + 1"
-    return "CAST(__row_no AS BIGINT)"  # CSV (staged) and Excel carry their line numbers
+        parts.append("__read_reason AS read_reason" if staged else "NULL::TINYINT AS read_reason")
+        parts.append(
+            "__read_flags AS read_flags" if "__read_flags" in f.read_columns else "0 AS read_flags"
+        )
+        parts.append("__note AS note" if staged else "NULL::VARCHAR AS note")
+        where = ""
+        if not staged:  # staged files leave blank rows out; a Parquet file's are left out here
+            where = " WHERE NOT (" + " AND ".join(f"{c} IS NULL" for c in present) + ")"
+        selects.append(f"SELECT {', '.join(parts)} FROM {name}_{f.index}{where}")
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS " + "\nUNION ALL\n".join(selects))
 
 
 def register_all(

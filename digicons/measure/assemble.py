@@ -18,6 +18,7 @@ from digicons.measure import rules
 from digicons.measure.options import MeasureOptions
 from digicons.measure.result import (
     STATUSES,
+    TOTAL,
     ZERO,
     Cell,
     Comparison,
@@ -26,6 +27,7 @@ from digicons.measure.result import (
     QuarterDerivation,
     Reconciliation,
     RowIssue,
+    SourceSummary,
 )
 from digicons.period import Period
 from digicons.scope.catalogue import Catalogue
@@ -66,8 +68,9 @@ _LEVEL_COLUMNS = (
 )
 _FLAGGED_COLUMNS = {"side": ("side_missing", "side_missing_revenue"), "top": ("largest",)}
 _SIDE_COLUMNS = ("vanished_enterprises", "vanished_revenue", "rejected_enterprises")
+_FILE_COLUMNS = ("file_idx", "rows", "revenue", "total_rows", "total_revenue")
 _ISSUE_COLUMNS = ("status", "reason", "kept_key", "flag_bits", "details")
-_DETAIL_KEYS = ("file_idx", "row_no", *RAW_KEYS)
+_DETAIL_KEYS = ("file_idx", "row_no", *RAW_KEYS, "note")
 _ROW_KEY_FILE = 1 << 40  # row keys are file index × 2^40 + row number
 
 
@@ -107,6 +110,11 @@ def decode_side(names: Sequence[str], rows: list[tuple[Any, ...]]) -> Record:
     return dict(zip(names, rows[0], strict=True))
 
 
+def decode_files(names: Sequence[str], rows: list[tuple[Any, ...]]) -> dict[int, Record]:
+    expect_columns("files.sql", names, _FILE_COLUMNS)
+    return {int(row[0]): dict(zip(names, row, strict=True)) for row in rows}
+
+
 def issue(record: Record, files: list[InputFile]) -> RowIssue:
     """One rejected or flagged row from issues.sql (or the store written from it)."""
     expect_columns("issues.sql", list(record), _ISSUE_COLUMNS)
@@ -126,6 +134,7 @@ def issue(record: Record, files: list[InputFile]) -> RowIssue:
         kept,
         rules.flags_of(int(record["flag_bits"])),
         {key: details[key] for key in RAW_KEYS},
+        details["note"],
     )
 
 
@@ -173,9 +182,11 @@ def result(
     issues: list[RowIssue],
     issue_store: IssueStore | None,
     rows_read: int,
+    per_file: dict[int, Record],
+    notes: list[str],
 ) -> MeasureResult:
     by_status = {r["status"]: r for r in sets["status"]}
-    unknown = set(by_status) - set(STATUSES)
+    unknown = set(by_status) - {*STATUSES, TOTAL}
     if unknown:
         raise InternalError(f"levels.sql: unknown statuses {sorted(unknown)}")
     any_partial = any(p.partial for p in catalogue.patterns)
@@ -219,8 +230,14 @@ def result(
             + status_sum("digital", "revenue_weighted_out"),
             "rejected": status_sum("rejected", "revenue_all"),
         },
+        int(status_sum(TOTAL, "rows")),
+        status_sum(TOTAL, "revenue_all"),
     )
-    reasons = {r["reason"]: (int(r["rows"]), _amount(r, "revenue_all")) for r in sets["reason"]}
+    reasons = {
+        r["reason"]: (int(r["rows"]), _amount(r, "revenue_all"))
+        for r in sets["reason"]
+        if r["reason"] is not None
+    }
     ordered = {rule.key: reasons[rule.key] for rule in rules.REJECTS if rule.key in reasons}
     _check(reconciliation, ordered, by_status, total, rows_read)
     comparison = Comparison("column")
@@ -267,6 +284,27 @@ def result(
         treatment=options.partial,
         without_share=int(sum((status_sum(s, "without_share") for s in STATUSES), ZERO)),
         bounds=options.bounds,
+        sources=[_source(f, per_file.get(f.index)) for f in files],
+        notes=notes,
+    )
+
+
+def _source(f: InputFile, found: Record | None) -> SourceSummary:
+    return SourceSummary(
+        path=f.path,
+        kind=f.kind,
+        detail=f.detail,
+        size=f.scan.size() if f.scan else 0,
+        sha256=f.scan.sha256() if f.scan else "",
+        data_lines=f.stats.data_lines,
+        rows_read=int((found or {}).get("rows") or 0),
+        revenue_read=_amount(found, "revenue"),
+        blank_lines=f.stats.blank_lines
+        + (f.stats.data_lines - int((found or {}).get("rows") or 0) if f.kind == "parquet" else 0)
+        - (int((found or {}).get("total_rows") or 0) if f.kind == "parquet" else 0),
+        swallowed_lines=f.stats.swallowed_lines,
+        total_rows=int((found or {}).get("total_rows") or 0),
+        total_revenue=_amount(found, "total_revenue"),
     )
 
 
@@ -279,8 +317,11 @@ def _check(
 ) -> None:
     """The result's own arithmetic; a failure is a bug of digicons, never of the input."""
     problems = []
-    if reconciliation.rows_read != rows_read:
-        problems.append(f"statuses hold {reconciliation.rows_read} rows of {rows_read} read")
+    if reconciliation.rows_read + reconciliation.total_rows != rows_read:
+        problems.append(
+            f"statuses hold {reconciliation.rows_read + reconciliation.total_rows} rows "
+            f"of {rows_read} read"
+        )
     rejected_rows = sum(n for n, _ in reasons.values())
     rejected_revenue = sum((v for _, v in reasons.values()), ZERO)
     if (rejected_rows, rejected_revenue) != (

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from digicons.errors import UsageError
+from digicons.inputs import normalise
 from digicons.measure.rules import flag_bit, reason_id
-from digicons.period import Period, parse_period
+from digicons.period import Period
 from digicons.scope.catalogue import Assignment
 
-SPACES = " \t\n\r\u00a0\u3000"
 _CODE = re.compile(r"[A-Z]?[0-9]{4}")
 _LETTERED = re.compile(r"[A-Z][0-9]{4}")
 _SIX_DIGITS = re.compile(r"[0-9]{6}")
@@ -34,26 +33,24 @@ class Industry:
     minor: str | None
     partial: bool
     reason: str | None
-
-
-def clean(text: str | None) -> str | None:
-    """Text without surrounding spaces of any width (ASCII, no-break, ideographic)."""
-    return None if text is None else text.strip(SPACES)
+    padded: bool = False  # a 3-digit code read as its class (0111 for 111)
 
 
 def judge_industry(raw: str | None, classes: Mapping[str, Assignment]) -> Industry:
-    """Normalise and classify one industry code as read (e.g. `5292`, ` i6422`, `ABCD`)."""
-    text = (clean(raw) or "").upper()
+    """Normalise and classify one industry code as read (e.g. `5292`, ` i6422`, `６４２２`,
+    `6422.0`, `111`, `ABCD`)."""
+    read = normalise.industry_code(raw)
+    text = read.code
     if not text:
         return Industry(None, None, False, "industry_code_missing")
     code = text if len(text) == 4 else text[1:] if _LETTERED.fullmatch(text) else None
     assignment = classes.get(code) if code is not None else None
     if assignment is None:
         reason = "industry_code_unknown" if _CODE.fullmatch(text) else "industry_code_malformed"
-        return Industry(None, None, False, reason)
+        return Industry(None, None, False, reason, read.padded)
     if len(text) != 4 and text[0] != assignment.section:
-        return Industry(None, None, False, "industry_code_section_mismatch")
-    return Industry(assignment.class_code, assignment.minor, assignment.partial, None)
+        return Industry(None, None, False, "industry_code_section_mismatch", read.padded)
+    return Industry(assignment.class_code, assignment.minor, assignment.partial, None, read.padded)
 
 
 def region_key(region: str, level: str) -> str:
@@ -63,21 +60,21 @@ def region_key(region: str, level: str) -> str:
     return region[:4] + "00" if level == "city" else region[:2] + "0000"
 
 
-def period_of(raw: str | None) -> Period | None:
-    """The quarter a period cell names, None when it names none."""
-    text = clean(raw)
-    if not text:
-        return None
-    try:
-        return parse_period(text)
-    except UsageError:
-        return None
-
-
 def periods_named(keys: Iterable[RawKey]) -> list[str]:
     """The distinct quarters named by the 报告期 cells (unrecognisable cells are ignored)."""
-    found = {period_of(period) for _, _, _, period in keys}
+    found = {normalise.period(period) for _, _, _, period in keys}
     return sorted(p.key for p in found if p is not None)
+
+
+def unrecognised_periods(keys: Iterable[RawKey]) -> list[str]:
+    """The 报告期 texts that name no quarter, as read."""
+    return sorted(
+        {
+            period
+            for _, _, _, period in keys
+            if period is not None and normalise.text(period) and normalise.period(period) is None
+        }
+    )
 
 
 KEYS_SCHEMA = pa.schema(
@@ -112,15 +109,17 @@ def judge_keys(
         industry = industries.get(industry_raw)
         if industry is None:
             industry = industries[industry_raw] = judge_industry(industry_raw, classes)
-        region = clean(region_raw) or ""
+        region = normalise.region_code(region_raw)
         reasons = [] if industry.reason is None else [reason_id(industry.reason)]
-        period_text = clean(period_raw)
-        if period_text and period_text not in (period.key, period.label):
-            found = period_of(period_text)
+        if normalise.text(period_raw):
+            found = normalise.period(period_raw)
             if found is None:
                 reasons.append(reason_id("period_unrecognised"))
             elif found != period:
                 reasons.append(reason_id("period_mismatch"))
+        flags = flag_bit("region_missing") if has_region and region == "" else 0
+        if industry.padded:
+            flags |= flag_bit("industry_code_padded")
         rows.append(
             {
                 "file_idx": file_idx,
@@ -134,7 +133,7 @@ def judge_keys(
                 "region": region,
                 "region_key": region_key(region, region_level) if region else "",
                 "key_reason": min(reasons) if reasons else None,
-                "key_flags": flag_bit("region_missing") if has_region and region == "" else 0,
+                "key_flags": flags,
             }
         )
     return pa.Table.from_pylist(rows, schema=KEYS_SCHEMA)

@@ -1,24 +1,24 @@
 """The credit-code pass: one stream of every credit code, in Arrow batches.
 
-Finds what needs the whole column at once: codes that repeat (candidates for duplicates) and codes
-whose check digit fails, and the normalised form of every code that is not already plain. What
-leaves the pass is small: a `marks` table with one row per 64-bit hash (DuckDB's `hash()` of the
-code as read), which the main scan joins.
+Finds what needs the whole column at once: codes that repeat (candidates for duplicates), codes
+whose check digit fails, codes that went through a number type, and the normal form of every code
+that is not already plain. What leaves the pass is small: a `marks` table with one row per 64-bit
+hash (DuckDB's `hash()` of the code as read), which the main scan joins.
 
 - Plain codes (18 digits or capital letters, the usual case) are their own normal form; their
   check digit is computed column-wise in numpy.
-- Other codes are normalised like every code (surrounding spaces of any width removed, upper case)
-  and checked one by one; only those whose normal form differs from what was read need a mark.
+- Other codes are normalised by `inputs.normalise.credit_codes`, column-wise; only those whose
+  normal form differs from what was read, that fail the check, or that went through a number
+  type need a mark. Numeric codes take no part in finding repeated codes (digits were lost).
 - Repeated codes are found by sorting the hashes of the normal forms. A hash collision can only
   make two different codes candidates; the duplicate rule itself compares the codes
-  (`queries/settled.sql`). Marks of normalised or failing codes carry the code as read, and apply
-  only to rows that read exactly that.
+  (`queries/settled.sql`). Marks of normalised, failing or numeric codes carry the code as read,
+  and apply only to rows that read exactly that.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import duckdb
 import numpy as np
@@ -26,32 +26,21 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from digicons.errors import InternalError
-from digicons.measure.creditcode import code_matrix, is_valid, plain_rows, valid_matrix
+from digicons.inputs.normalise import credit_codes
+from digicons.measure.creditcode import code_matrix, plain_rows, valid_array, valid_matrix
+from digicons.resources import sql
 
-# What clean() in queries/macros.sql trims.
-SPACES = " \t\n\r\u00a0\u3000"
 BATCH_ROWS = 1 << 20
-MARKS_SCHEMA = pa.schema(
+_SPECIAL = pa.schema(
     [
         ("h", pa.uint64()),
         ("raw", pa.string()),
         ("code", pa.string()),
-        ("repeated", pa.bool_()),
+        ("normal_h", pa.uint64()),
         ("check_failed", pa.bool_()),
+        ("numeric", pa.bool_()),
     ]
 )
-
-
-def normalise(raw: str) -> str:
-    """The normal form of one credit code as read."""
-    return raw.strip(SPACES).upper()
-
-
-@dataclass
-class _Collected:
-    hashes: list[np.ndarray] = field(default_factory=list)  # of every non-empty normal form
-    # h (of the code as read) → (raw, normal form or None if plain, normal-form hash, failed)
-    special: dict[int, tuple[str, str | None, int, bool]] = field(default_factory=dict)
 
 
 def mark_codes(
@@ -62,31 +51,54 @@ def mark_codes(
     reader = con.sql(
         f"SELECT credit_code_raw AS raw, hash(credit_code_raw) AS h FROM {view}"
     ).to_arrow_reader(BATCH_ROWS)
-    seen = _Collected()
+    hashes: list[np.ndarray] = []
+    special: list[pa.Table] = []
     done = 0
-    # Hashing the normal forms is a query of its own, on a second connection: the first is busy
+    # Hashing normal forms is a query of its own, on a second connection: the first is busy
     # streaming. (It needs none of the first connection's temporary views.)
     hasher = con.cursor()
-    for batch in reader:
-        _batch(hasher, batch.column(0), np.asarray(batch.column(1)), seen)
-        done += batch.num_rows
-        if progress is not None:
-            progress(done)
-    hasher.close()
-    return _marks(seen)
+    try:
+        for batch in reader:
+            _batch(hasher, batch.column(0), np.asarray(batch.column(1)), hashes, special)
+            done += batch.num_rows
+            if progress is not None:
+                progress(done)
+        return _marks(hasher, hashes, special)
+    finally:
+        hasher.close()
 
 
-def _batch(con: duckdb.DuckDBPyConnection, raw: pa.Array, h: np.ndarray, seen: _Collected) -> None:
+def _batch(
+    hasher: duckdb.DuckDBPyConnection,
+    raw: pa.Array,
+    h: np.ndarray,
+    hashes: list[np.ndarray],
+    special: list[pa.Table],
+) -> None:
+    if not isinstance(raw, pa.StringArray):
+        raw = raw.cast(pa.string())
     rows, matrix = code_matrix(raw)
     plain = plain_rows(matrix)
     plain_at = rows[plain]
     valid = valid_matrix(matrix[plain])
-    seen.hashes.append(h[plain_at])
-    for position in plain_at[~valid]:
-        key = int(h[position])
-        seen.special[key] = (str(raw[int(position)]), None, key, True)
-    # Everything else that is not null goes through the general rule, one value at a time: these
-    # are few in real files (and each distinct value is normalised once).
+    hashes.append(h[plain_at])
+    failed_at = plain_at[~valid]
+    if len(failed_at):
+        taken = pa.array(failed_at)
+        special.append(
+            pa.table(
+                [
+                    pa.array(h[failed_at], pa.uint64()),
+                    pc.take(raw, taken),
+                    pa.nulls(len(failed_at), pa.string()),
+                    pa.array(h[failed_at], pa.uint64()),
+                    pa.array(np.ones(len(failed_at), dtype=bool)),
+                    pa.array(np.zeros(len(failed_at), dtype=bool)),
+                ],
+                schema=_SPECIAL,
+            )
+        )
+    # Everything else that is not null goes through the general rule, column-wise.
     others = np.ones(len(raw), dtype=bool)
     others[plain_at] = False
     if raw.null_count:
@@ -94,55 +106,61 @@ def _batch(con: duckdb.DuckDBPyConnection, raw: pa.Array, h: np.ndarray, seen: _
     positions = np.flatnonzero(others)
     if not len(positions):
         return
-    texts = pc.take(raw, pa.array(positions)).to_pylist()
-    normal = [normalise(t) for t in texts]
-    changed = [n != t for n, t in zip(normal, texts, strict=True)]
-    normal_hashes = _duckdb_hashes(con, normal)
-    keep = np.array([n != "" for n in normal], dtype=bool)
-    seen.hashes.append(normal_hashes[keep])
-    for i, position in enumerate(positions):
-        failed = normal[i] != "" and not is_valid(normal[i])
-        # Codes of another length fail the check in SQL (queries/judged.sql); only a normal form
-        # that differs from what was read, or an 18-character code that fails, needs a mark.
-        if changed[i] or (failed and len(normal[i]) == 18):
-            seen.special[int(h[position])] = (
-                texts[i],
-                normal[i] if changed[i] else None,
-                int(normal_hashes[i]),
-                failed,
-            )
-
-
-def _duckdb_hashes(con: duckdb.DuckDBPyConnection, values: list[str]) -> np.ndarray:
-    """DuckDB's hash() of each string, so that normal forms hash like plain codes read as such."""
-    table = pa.table({"v": pa.array(values, pa.string())})
-    hashes = con.from_arrow(table).project("hash(v) AS h").to_arrow_table().column(0)
-    return np.asarray(hashes.to_numpy(), dtype=np.uint64)
-
-
-def _marks(seen: _Collected) -> pa.Table:
-    hashes = np.concatenate(seen.hashes) if seen.hashes else np.zeros(0, np.uint64)
-    hashes.sort()
-    repeated = np.unique(hashes[1:][hashes[1:] == hashes[:-1]])
-    repeated_set = set(repeated.tolist())
-    entries: dict[int, tuple[str | None, str | None, bool, bool]] = {
-        int(h): (None, None, True, False) for h in repeated
-    }
-    for h, (raw, normal, normal_hash, failed) in seen.special.items():
-        is_repeated = normal_hash in repeated_set
-        if h in entries and normal is not None and h != normal_hash:
-            # The hash of a code as read equals the hash of another code's normal form: the two
-            # marks cannot be told apart by hash. (About one chance in 10^9 per run.)
-            raise InternalError(f"hash collision between credit codes ({raw!r})")
-        entries[h] = (raw, normal, is_repeated, failed)
-    keys = sorted(entries)
-    return pa.table(
-        [
-            pa.array(keys, pa.uint64()),
-            pa.array([entries[k][0] for k in keys], pa.string()),
-            pa.array([entries[k][1] for k in keys], pa.string()),
-            pa.array([entries[k][2] for k in keys], pa.bool_()),
-            pa.array([entries[k][3] for k in keys], pa.bool_()),
-        ],
-        schema=MARKS_SCHEMA,
+    texts = pc.take(raw, pa.array(positions))
+    normal, numeric = credit_codes(texts)
+    normal_h = _duckdb_hashes(hasher, normal)
+    numeric_np = np.asarray(numeric, dtype=bool)
+    empty = np.asarray(pc.equal(normal, ""), dtype=bool)
+    counted = ~numeric_np & ~empty
+    hashes.append(normal_h[counted])
+    failed = counted & ~np.asarray(valid_array(normal), dtype=bool)
+    changed = np.asarray(pc.not_equal(normal, texts), dtype=bool)
+    # Codes of another length fail the check in SQL (queries/judged.sql); an 18-character code
+    # that fails, a normal form that differs from what was read, or a numeric code needs a mark.
+    eighteen = np.asarray(pc.equal(pc.utf8_length(normal), 18), dtype=bool)
+    needed = changed | (failed & eighteen) | numeric_np
+    if not needed.any():
+        return
+    keep = pa.array(np.flatnonzero(needed))
+    special.append(
+        pa.table(
+            [
+                pa.array(h[positions[needed]], pa.uint64()),
+                pc.take(texts, keep),
+                pc.if_else(
+                    pa.array(changed[needed]), pc.take(normal, keep), pa.scalar(None, pa.string())
+                ),
+                pa.array(normal_h[needed], pa.uint64()),
+                pa.array(failed[needed]),
+                pa.array(numeric_np[needed]),
+            ],
+            schema=_SPECIAL,
+        )
     )
+
+
+def _duckdb_hashes(hasher: duckdb.DuckDBPyConnection, values: pa.Array) -> np.ndarray:
+    """DuckDB's hash() of each string, so that normal forms hash like plain codes read as such."""
+    hashes = hasher.from_arrow(pa.table({"v": values})).project("hash(v) AS h").to_arrow_table()
+    return np.asarray(hashes.column(0).to_numpy(), dtype=np.uint64)
+
+
+def _marks(
+    con: duckdb.DuckDBPyConnection, hashes: list[np.ndarray], special: list[pa.Table]
+) -> pa.Table:
+    every = np.concatenate(hashes) if hashes else np.zeros(0, np.uint64)
+    every.sort()
+    repeated = np.unique(every[1:][every[1:] == every[:-1]])
+    del every
+    con.register("code_entries", pa.concat_tables(special) if special else _SPECIAL.empty_table())
+    con.register("repeated_hashes", pa.table({"h": pa.array(repeated, pa.uint64())}))
+    try:
+        table = con.sql(sql("marks")).to_arrow_table()
+    finally:
+        con.unregister("code_entries")
+        con.unregister("repeated_hashes")
+    if len(table) and (pc.max(table.column("raws")).as_py() or 0) > 1:
+        # Two different codes as read under one hash cannot be told apart: refuse rather than
+        # guess (about one chance in 10^9 per run).
+        raise InternalError("hash collision between two credit codes as read")
+    return table.drop_columns(["raws"])

@@ -22,6 +22,7 @@ class MeasureOptions:
     unit: str = DEFAULT_UNIT
     encoding: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
+    sheet: str | None = None  # of a workbook: a name or a number from 1
     codes: CodeTable | None = None
     prior: list[Path] = field(default_factory=list)
     previous: list[Path] = field(default_factory=list)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -29,7 +29,8 @@ from digicons.inputs.sources import InputFile, SourceOptions, input_unit, regist
 from digicons.measure import assemble, rules
 from digicons.measure.disclosure import disclose
 from digicons.measure.duck import Progress, Runner, connect
-from digicons.measure.keys import RawKey, judge_keys, periods_named
+from digicons.measure.guards import warnings_of
+from digicons.measure.keys import RawKey, judge_keys, periods_named, unrecognised_periods
 from digicons.measure.marks import mark_codes
 from digicons.measure.options import MeasureOptions
 from digicons.measure.partial import load_list, load_shares
@@ -68,6 +69,7 @@ def plan(options: MeasureOptions) -> Plan:
         "row_reason": rules.row_reason_sql(),
         "row_flags": rules.row_flags_sql(),
         "check_failed_bit": str(rules.flag_bit("credit_code_check_failed")),
+        "numeric_bit": str(rules.flag_bit("credit_code_numeric")),
         "duplicate_id": str(rules.reason_id("duplicate_credit_code")),
         "negative_bit": str(rules.flag_bit("revenue_negative")),
     }
@@ -98,13 +100,23 @@ class Session:
     ) -> None:
         self.options = options
         self.catalogue = catalogue
-        self.paths = expand_inputs(options.inputs)
+        found = expand_inputs(options.inputs)
+        self.paths, self.notes = found.paths, found.notes
         if not self.paths:
             raise UsageError("no input files given")
         if options.prior and options.previous:
             raise UsageError("--prior and --quarter-only cannot be used together")
         self.unit = parse_unit(options.unit)
-        self.sources = SourceOptions(options.encoding, options.columns)
+        self.sources = SourceOptions(
+            options.encoding,
+            options.columns,
+            options.sheet,
+            rules.read_reasons(),
+            (
+                rules.reason_id("formula_uncalculated"),
+                rules.flag_bit("formula_uncalculated_kept"),
+            ),
+        )
         self.plan = plan(options)
         self.progress = progress
         self._scratch: Path | None = None
@@ -181,6 +193,7 @@ class Session:
         names, aggregates = run.rows(self.plan.sql("levels"))
         sets = assemble.decode_levels(names, aggregates, self.plan.flags)
         issues, store = self._issues(run, files)
+        per_file = assemble.decode_files(*run.rows(sql("files")))
         sides = {
             side: assemble.decode_side(*run.rows(self.plan.sql("vanished", side=side)))
             for side, wanted in zip(SIDES, (options.prior, options.previous), strict=True)
@@ -198,10 +211,12 @@ class Session:
             issues=issues,
             issue_store=store,
             rows_read=rows_read,
+            per_file=per_file,
+            notes=self.notes,
         )
         if options.disclosure is not None:
             result = disclose(result, self.catalogue, options.disclosure)
-        return result
+        return replace(result, warnings=warnings_of(result))
 
     def _period(self, files: list[InputFile], keys: list[RawKey]) -> Period:
         """The period of the run: --period, else the one period of the 报告期 column."""
@@ -211,9 +226,13 @@ class Session:
             raise UsageError("no period given", hint="Name the quarter with --period 2024Q3.")
         named = periods_named(keys)
         if len(named) != 1:
+            unknown = unrecognised_periods(keys)
+            shown = "、".join(f"'{text}'" for text in unknown[:5])
             raise UsageError(
-                f"the files hold {len(named)} periods ({', '.join(named) or 'none recognised'})",
-                hint="Name the quarter with --period 2024Q3.",
+                f"输入文件含有 {len(named)} 个报告期（the files hold {len(named)} periods: "
+                f"{', '.join(named) or 'none recognised'}）"
+                + (f"；无法识别的报告期：{shown}" if unknown else ""),
+                hint="请用 --period 指定季度，如 --period 2024Q3。",
             )
         return parse_period(named[0])
 
@@ -259,7 +278,7 @@ class Session:
             files = register_all(
                 run.con,
                 side,
-                found,
+                found.paths,
                 self.sources,
                 run.scratch,
                 frozenset({"credit_code", "revenue"}),

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow.parquet as pq
 
@@ -21,7 +21,11 @@ from digicons.measure.partial import PartialTreatment
 from digicons.period import Period
 from digicons.units import convert
 
+if TYPE_CHECKING:
+    from digicons.measure.guards import RunWarning
+
 STATUSES = ("digital", "not_digital", "rejected")
+TOTAL = "total"  # a 合计 row of an export: no enterprise, kept out of every count
 ZERO = Decimal(0)
 CellKey = tuple[str | None, str]  # (region, category code); region None: all regions; "" total
 Values = dict[str, Decimal | int | None]
@@ -47,10 +51,15 @@ class Cell(Figures):
 
 @dataclass(frozen=True)
 class Reconciliation:
-    """Rows and revenue read = digital + not digital + rejected (revenue in the input unit)."""
+    """Rows and revenue read = digital + not digital + rejected (revenue in the input unit).
+
+    Total rows (合计) of the exports are counted apart: they are not enterprises.
+    """
 
     rows: dict[str, int]
     revenue: dict[str, Decimal]
+    total_rows: int = 0
+    total_revenue: Decimal = ZERO
 
     @property
     def rows_read(self) -> int:
@@ -59,6 +68,24 @@ class Reconciliation:
     @property
     def revenue_read(self) -> Decimal:
         return sum(self.revenue.values(), ZERO)
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    """One input file: where its lines went, and what identifies it (size, SHA-256)."""
+
+    path: Path
+    kind: str
+    detail: str
+    size: int
+    sha256: str
+    data_lines: int  # physical lines below the header (CSV) or rows below it (spreadsheets)
+    rows_read: int
+    revenue_read: Decimal
+    blank_lines: int
+    swallowed_lines: int  # further lines of records that span several
+    total_rows: int  # 合计 rows, not counted
+    total_revenue: Decimal
 
 
 @dataclass(frozen=True)
@@ -96,6 +123,7 @@ class RowIssue:
     kept_at: tuple[Path, int] | None
     flags: tuple[str, ...]
     values: dict[str, str | None]
+    note: str | None = None  # what the reader found: the lines a record spans, a formula
 
 
 class IssueStore:
@@ -145,6 +173,9 @@ class MeasureResult:
     treatment: PartialTreatment
     without_share: int
     bounds: bool
+    sources: list[SourceSummary] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # files left out, and why
+    warnings: list[RunWarning] = field(default_factory=list)
     disclosure: DisclosureRules | None = None
     suppressed: frozenset[CellKey] = frozenset()
     _region_totals: dict[str, Cell] = field(default_factory=dict, repr=False, compare=False)

@@ -49,6 +49,15 @@ class Rule:
 R, F = Action.REJECT, Action.FLAG
 # Order matters: rejects are listed by precedence, flags by bit.
 RULES: tuple[Rule, ...] = (
+    Rule("record_multiline", "记录跨越多行（可能有未闭合的引号）", R, Stage.READ, ()),
+    Rule("record_field_count", "字段数与表头不符", R, Stage.READ, ()),
+    Rule(
+        "formula_uncalculated",
+        "营业收入、行业代码或报告期为未计算的公式（无缓存值）",
+        R,
+        Stage.READ,
+        (),
+    ),
     Rule("industry_code_missing", "行业代码缺失", R, Stage.KEY, ("industry_code",)),
     Rule(
         "industry_code_malformed",
@@ -102,7 +111,7 @@ RULES: tuple[Rule, ...] = (
         F,
         Stage.ROW,
         ("credit_code",),
-        "coalesce(credit_code, '') = ''",
+        "coalesce(credit_code, '') = '' AND NOT code_numeric",
     ),
     Rule(
         "credit_code_check_failed",
@@ -128,6 +137,27 @@ RULES: tuple[Rule, ...] = (
         Stage.ROW,
         ("revenue_prior",),
         "revenue_prior_value IS NULL AND NOT blank(revenue_prior_raw)",
+    ),
+    Rule(
+        "industry_code_padded",
+        "行业代码补零（原为3位数字，请核对）",
+        F,
+        Stage.KEY,
+        ("industry_code",),
+    ),
+    Rule(
+        "credit_code_numeric",
+        "统一社会信用代码为数值（可能已丢失位数），不用于重复检查和上年匹配",
+        F,
+        Stage.CODE,
+        ("credit_code",),
+    ),
+    Rule(
+        "formula_uncalculated_kept",
+        "单元格为未计算的公式（无缓存值，按空值处理）",
+        F,
+        Stage.READ,
+        (),
     ),
 )
 
@@ -174,6 +204,11 @@ def row_flags_sql() -> str:
     return " + ".join(
         f"{flag_bit(r.key)} * CAST({r.sql} AS INTEGER)" for r in FLAGS if r.stage is Stage.ROW
     )
+
+
+def read_reasons() -> dict[str, int]:
+    """The ids of the read-stage rejects, for the readers of files."""
+    return {r.key: reason_id(r.key) for r in REJECTS if r.stage is Stage.READ}
 
 
 def check_rules(known_columns: frozenset[str]) -> None:

@@ -13,6 +13,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from digicons.inputs.normalise import printable
 from digicons.measure.result import MeasureResult
 from digicons.measure.rules import LABELS
 from digicons.outputs.issues import ISSUE_HEADERS, issue_row
@@ -22,11 +23,14 @@ HEADER_FONT = Font(bold=True)
 
 
 def put(sheet: Worksheet, row: int, column: int, value: object) -> Cell:
-    """Write one value; text stays text even when it looks like a formula (`=HYPERLINK(...)`)."""
+    """Write one value; text stays text even when it looks like a formula (`=HYPERLINK(...)`),
+    and loses the control characters no workbook can hold (the JSON keeps them)."""
     cell: Cell = sheet.cell(row=row, column=column)
-    cell.value = value
     if isinstance(value, str):
+        cell.value = printable(value)
         cell.data_type = "s"
+    else:
+        cell.value = value
     return cell
 
 

@@ -1,0 +1,440 @@
+"""CSV and text exports: their dialect, and staging them to Parquet with physical line numbers.
+
+Bureau systems and spreadsheet programs write CSV in many shapes: UTF-8 with or without a BOM,
+GB18030, UTF-16 (Excel's "Unicode text", tab-delimited); commas, tabs or semicolons; LF, CRLF or
+CR-only line endings; title rows above the header; a header of two rows. `sniff` finds out which;
+`stage` copies the columns digicons reads into Parquet, numbering every record with the physical
+line it starts on.
+
+Every physical data line is accounted for: a record is a line, a blank line (counted, not read),
+part of a record that spans several lines (rejected, naming its first and last line), or a line
+that does not parse (rejected, naming the line). The lines of the file, counted from its bytes,
+must equal those lines; otherwise the file is read again, counting the line breaks inside every
+record.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from digicons.errors import InputError, first_line
+from digicons.inputs.files import TextTable
+from digicons.inputs.headers import HEADER_SEARCH_ROWS, Header, locate_header, match_headers
+from digicons.inputs.scan import ByteScan
+
+ENCODINGS = {
+    "utf-8": "utf-8",
+    "utf8": "utf-8",
+    "utf-8-sig": "utf-8",
+    "gbk": "gb18030",
+    "gb2312": "gb18030",
+    "gb18030": "gb18030",
+    "utf-16": "utf-16",
+    "utf16": "utf-16",
+}
+DELIMITERS = (",", "\t", ";", "|")
+_SNIFF_BYTES = 1 << 20
+_BLOCK = 1 << 24
+READ_COLUMNS = ("__row_no", "__read_reason", "__note")
+
+
+@dataclass(frozen=True)
+class CsvDialect:
+    """How a CSV file is written, and where its header is."""
+
+    encoding: str  # utf-8, gb18030 or utf-16
+    delimiter: str
+    newline: str  # "\n" (LF or CRLF) or "\r" (CR only)
+    header: Header
+
+
+@dataclass
+class CsvStats:
+    """What staging found: every physical data line is one of these."""
+
+    data_lines: int = 0
+    records: int = 0  # read as rows (the blank ones are counted apart)
+    blank_lines: int = 0
+    swallowed_lines: int = 0  # the further lines of records that span several
+    unparsed: int = 0  # records rejected by the parser (wrong number of fields, several lines)
+    notes: list[str] = field(default_factory=list)
+
+
+def forced_encoding(name: str) -> str:
+    key = name.lower().replace("_", "-")
+    if key not in ENCODINGS:
+        raise InputError(
+            f"未知的编码 '{name}'（unknown encoding）",
+            hint="可用：utf-8、gbk（gb18030）、utf-16。",
+        )
+    return ENCODINGS[key]
+
+
+def detect_encoding(path: Path, forced: str | None = None) -> str:
+    """utf-8 (with or without BOM), utf-16 (by its BOM) or gb18030, from the first megabyte."""
+    if forced is not None:
+        return forced_encoding(forced)
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        # Not final: the sample may end inside a multi-byte character.
+        decoder.decode(head, final=False)
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8"
+
+
+def _head_text(path: Path, encoding: str) -> str:
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    codec = "utf-8-sig" if encoding == "utf-8" else encoding
+    text = codecs.getincrementaldecoder(codec)(errors="replace").decode(head, final=False)
+    return text.lstrip("\ufeff")
+
+
+def sniff(
+    path: Path, forced: str | None = None, overrides: dict[str, str] | None = None
+) -> CsvDialect:
+    """The encoding, delimiter, line ending and header of a CSV file."""
+    encoding = detect_encoding(path, forced)
+    text = _head_text(path, encoding)
+    newline = "\n" if "\n" in text or "\r" not in text else "\r"
+    lines = [line.rstrip("\r") for line in text.split(newline)[: HEADER_SEARCH_ROWS + 1]]
+    preferred = ("\t", ",", ";", "|") if path.suffix.lower() in (".txt", ".tsv") else DELIMITERS
+    best: tuple[int, str, Header] | None = None
+    for delimiter in preferred:
+        rows = [next(csv.reader([line], delimiter=delimiter), []) for line in lines]
+        header = locate_header(rows, overrides)
+        score = len(match_headers(header.names, overrides or {}))
+        if best is None or score > best[0]:
+            best = (score, delimiter, header)
+    assert best is not None
+    return CsvDialect(encoding, best[1], newline, best[2])
+
+
+def read_small_csv(path: Path, forced: str | None = None) -> TextTable:
+    """A small CSV file (code table, shares, lists) read whole as text."""
+    dialect = sniff(path, forced)
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig" if dialect.encoding == "utf-8" else dialect.encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{path}：无法按 {dialect.encoding} 解码（第 {exc.start} 字节）"
+            f"（cannot be decoded as {dialect.encoding}）",
+            hint="请用 --encoding utf-8|gbk|utf-16 指定编码。",
+        ) from exc
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=dialect.delimiter)
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    for row in reader:
+        if reader.line_num > dialect.header.data_start and any(cell.strip() for cell in row):
+            rows.append(row)
+            numbers.append(reader.line_num)
+    width = len(dialect.header.names)
+    rows = [row[:width] + [""] * (width - len(row)) for row in rows]
+    first = numbers[0] if numbers else dialect.header.data_start + 1
+    return TextTable(path, dialect.header.names, rows, first)
+
+
+def _utf8_copy(path: Path, target: Path) -> Path:
+    """A UTF-8 copy of a UTF-16 file, written in chunks (pyarrow reads UTF-8 fastest)."""
+    decoder = codecs.getincrementaldecoder("utf-16")()
+    with path.open("rb") as source, target.open("wb") as out:
+        while chunk := source.read(_BLOCK):
+            out.write(decoder.decode(chunk).encode("utf-8"))
+        out.write(decoder.decode(b"", final=True).encode("utf-8"))
+    return target
+
+
+@dataclass
+class _Unparsed:
+    """Records the parser could not take, by their ordinal (1 = the file's first record)."""
+
+    ordinals: list[int] = field(default_factory=list)
+    texts: dict[int, str] = field(default_factory=dict)
+    lines: dict[int, int] = field(default_factory=dict)  # ordinal → the line it starts on
+
+    def handler(self, row: Any) -> str:
+        if row.number is None:  # only a multi-threaded reader leaves it out
+            raise InputError("CSV 解析器未给出行号（the parser gave no record number）")
+        self.ordinals.append(int(row.number))
+        self.texts[int(row.number)] = str(row.text)
+        return "skip"
+
+
+def stage(
+    path: Path,
+    dialect: CsvDialect,
+    columns: dict[str, int],
+    target: Path,
+    scratch: Path,
+    scan: ByteScan,
+    reasons: dict[str, int],
+) -> CsvStats:
+    """Copy the columns `columns` (logical key → position) of a CSV file to Parquet at `target`,
+    with `__row_no` (the physical line a record starts on), `__read_reason` and `__note`.
+
+    `scan` counts the line breaks of the file's bytes meanwhile; `reasons` are the ids of the
+    rules `record_multiline` and `record_field_count`.
+    """
+    source = path
+    if dialect.encoding == "utf-16":
+        source = _utf8_copy(path, scratch / f"{target.stem}.utf8.csv")
+        scan = ByteScan(source, dialect.newline.encode(), hash_too=False)
+    stats = _stage(source, path, dialect, columns, target, reasons, careful=False)
+    expected = scan.lines() - dialect.header.data_start
+    if stats.data_lines != max(expected, 0):
+        # Some record holds a line break inside a quoted field: count them, record by record.
+        stats = _stage(source, path, dialect, columns, target, reasons, careful=True)
+        if stats.data_lines != max(expected, 0):
+            raise InputError(
+                f"{path}：无法核对行数：文件有 {expected} 个数据行，读到 {stats.data_lines} 行"
+                "（the lines of the file cannot be accounted for）",
+                hint="请检查文件开头的标题行是否含有换行或引号。",
+            )
+    return stats
+
+
+def _stage(
+    source: Path,
+    path: Path,
+    dialect: CsvDialect,
+    columns: dict[str, int],
+    target: Path,
+    reasons: dict[str, int],
+    *,
+    careful: bool,
+) -> CsvStats:
+    header = dialect.header
+    width = len(header.names)
+    names = [f"c{i}" for i in range(width)]
+    wanted = sorted(columns.items(), key=lambda item: item[1])
+    schema = pa.schema(
+        [(key, pa.string()) for key, _ in wanted]
+        + [("__row_no", pa.int64()), ("__read_reason", pa.int8()), ("__note", pa.string())]
+    )
+    stats = CsvStats()
+    unparsed = _Unparsed()
+    first_ordinal = header.data_start + 1  # records are numbered from 1, title rows included
+    writer = pq.ParquetWriter(target, schema)
+    try:
+        if _has_data(source, dialect):
+            reader = _reader(source, dialect, names, wanted, careful, unparsed)
+            state = _Walk(first_ordinal)
+            try:
+                for batch in reader:
+                    table = _batch(batch, wanted, names, careful, dialect, unparsed, state, reasons)
+                    blank = _blank_rows(table, [k for k, _ in wanted])
+                    blanks = int(pc.sum(blank).as_py() or 0)
+                    stats.blank_lines += blanks
+                    stats.records += table.num_rows - blanks
+                    writer.write_table(table.filter(pc.invert(blank)).cast(schema))
+            except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+                raise InputError(
+                    f"{path}：无法按 CSV 读取（cannot be read as CSV: {first_line(exc)}）",
+                    hint="请检查编码（--encoding utf-8|gbk|utf-16）。",
+                ) from exc
+            tail = _unparsed_table(unparsed, state, dialect, wanted, reasons, stats)
+            if tail.num_rows:
+                writer.write_table(tail.cast(schema))
+            stats.swallowed_lines = state.extra
+            stats.data_lines = state.ordinal - first_ordinal + state.extra
+    finally:
+        writer.close()
+    return stats
+
+
+def _has_data(source: Path, dialect: CsvDialect) -> bool:
+    """Whether anything follows the header (a district with no enterprises has none)."""
+    with source.open("rb") as handle:
+        text = codecs.getincrementaldecoder(
+            "utf-8-sig" if dialect.encoding != "gb18030" else "gb18030"
+        )(errors="replace").decode(handle.read(_SNIFF_BYTES), final=False)
+    lines = text.split(dialect.newline)
+    rest = lines[dialect.header.data_start :]
+    return any(line.strip("\r") for line in rest) or len(text) >= _SNIFF_BYTES - 4
+
+
+def _reader(
+    source: Path,
+    dialect: CsvDialect,
+    names: list[str],
+    wanted: list[tuple[str, int]],
+    careful: bool,
+    unparsed: _Unparsed,
+) -> pa_csv.CSVStreamingReader:
+    include = names if careful else [names[i] for _, i in wanted]
+    return pa_csv.open_csv(
+        source,
+        read_options=pa_csv.ReadOptions(
+            encoding="utf8" if dialect.encoding != "gb18030" else "gb18030",
+            skip_rows=dialect.header.data_start,
+            column_names=names,
+            block_size=_BLOCK,
+            # One thread: the parser then numbers every record it cannot take.
+            use_threads=False,
+        ),
+        parse_options=pa_csv.ParseOptions(
+            delimiter=dialect.delimiter,
+            newlines_in_values=True,
+            ignore_empty_lines=False,
+            invalid_row_handler=unparsed.handler,
+        ),
+        convert_options=pa_csv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            include_columns=include,
+            strings_can_be_null=True,
+            null_values=[""],
+        ),
+    )
+
+
+@dataclass
+class _Walk:
+    """Where numbering stands: the next record's ordinal, line breaks inside records so far."""
+
+    ordinal: int
+    extra: int = 0
+    placed: int = 0  # how many unparsed records have been given their place
+
+
+def _batch(
+    batch: pa.RecordBatch,
+    wanted: list[tuple[str, int]],
+    names: list[str],
+    careful: bool,
+    dialect: CsvDialect,
+    unparsed: _Unparsed,
+    state: _Walk,
+    reasons: dict[str, int],
+) -> pa.Table:
+    """One batch of parsed records with their line numbers."""
+    newline = dialect.newline
+    n = batch.num_rows
+    # Unparsed records inside this batch's range take ordinals between the parsed ones: every
+    # one of them has been reported, since the parser reads a block before handing it over.
+    pending = np.array(sorted(unparsed.ordinals[state.placed :]), dtype=np.int64)
+    k = 0
+    while k < len(pending) and pending[k] < state.ordinal + n + k:
+        k += 1
+    ordinals = np.setdiff1d(np.arange(state.ordinal, state.ordinal + n + k), pending[:k])
+    extras = np.zeros(n, dtype=np.int64)
+    if careful:
+        for name in names:
+            counts = pc.count_substring(batch.column(name), newline).fill_null(0)
+            extras += np.asarray(counts, dtype=np.int64)
+    skipped_extras = np.array(
+        [unparsed.texts[int(o)].count(newline) for o in pending[:k]], dtype=np.int64
+    )
+    # Line of a record = its ordinal + the line breaks inside every record before it.
+    every = np.concatenate([ordinals, pending[:k]])
+    order = np.argsort(every, kind="stable")
+    breaks = np.concatenate([extras, skipped_extras])[order]
+    before = np.cumsum(breaks) - breaks + state.extra
+    lines_sorted = every[order] + before
+    lines = np.empty_like(lines_sorted)
+    lines[order] = lines_sorted
+    state.ordinal += n + k
+    state.extra += int(breaks.sum())
+    state.placed += k
+    row_no = lines[:n]
+    spans = extras > 0
+    arrays: dict[str, pa.Array] = {key: batch.column(names[i]) for key, i in wanted}
+    arrays["__row_no"] = pa.array(row_no, pa.int64())
+    arrays["__read_reason"] = pa.nulls(n, pa.int8())
+    arrays["__note"] = pa.nulls(n, pa.string())
+    table = pa.table(arrays)
+    if spans.any():
+        table = _mark_multiline(table, spans, row_no, extras, reasons["record_multiline"])
+    # Keep the lines of the unparsed records for their own table at the end.
+    for o, line in zip(pending[:k], lines[n:], strict=True):
+        unparsed.lines[int(o)] = int(line)
+    return table
+
+
+def _mark_multiline(
+    table: pa.Table, spans: np.ndarray, row_no: np.ndarray, extras: np.ndarray, reason_id: int
+) -> pa.Table:
+    """Records that parsed but span several lines are rejected, naming their lines."""
+    reason = np.where(spans, reason_id, 0).astype(np.int8)
+    notes = [
+        f"第{int(a)}–{int(a + e)}行" if e else None for a, e in zip(row_no, extras, strict=True)
+    ]
+    table = table.set_column(
+        table.schema.get_field_index("__read_reason"),
+        "__read_reason",
+        pa.array(reason, pa.int8(), mask=~spans),
+    )
+    return table.set_column(table.schema.get_field_index("__note"), "__note", pa.array(notes))
+
+
+def _blank_rows(table: pa.Table, keys: list[str]) -> pa.Array:
+    """Records that hold none of the columns digicons reads (an empty line, `,,,,`)."""
+    blank = pa.array(np.ones(table.num_rows, dtype=bool))
+    for key in keys:
+        blank = pc.and_(blank, pc.is_null(table.column(key)))
+    reasons = pc.is_null(table.column("__read_reason"))
+    return pc.and_(blank, reasons)
+
+
+def _unparsed_table(
+    unparsed: _Unparsed,
+    state: _Walk,
+    dialect: CsvDialect,
+    wanted: list[tuple[str, int]],
+    reasons: dict[str, int],
+    stats: CsvStats,
+) -> pa.Table:
+    """The records the parser could not take, as rejected rows with their best-read values."""
+    # Those after the last parsed record were never inside a batch: place them now.
+    for o in sorted(unparsed.ordinals[state.placed :]):
+        unparsed.lines[o] = o + state.extra
+        state.extra += unparsed.texts[o].count(dialect.newline)
+        state.ordinal = max(state.ordinal, o + 1)
+    state.placed = len(unparsed.ordinals)
+    rows: dict[str, list[Any]] = {key: [] for key, _ in wanted}
+    rows.update({"__row_no": [], "__read_reason": [], "__note": []})
+    width = len(dialect.header.names)
+    for o in sorted(unparsed.ordinals):
+        text = unparsed.texts[o]
+        line = unparsed.lines[o]
+        if not text.strip():  # a line of spaces: blank
+            stats.blank_lines += 1
+            continue
+        fields = next(csv.reader(io.StringIO(text), delimiter=dialect.delimiter), [])
+        breaks = text.count(dialect.newline)
+        for key, i in wanted:
+            value = fields[i] if i < len(fields) else ""
+            rows[key].append(value or None)
+        rows["__row_no"].append(line)
+        if breaks:
+            rows["__read_reason"].append(reasons["record_multiline"])
+            rows["__note"].append(f"第{line}–{line + breaks}行")
+        else:
+            rows["__read_reason"].append(reasons["record_field_count"])
+            rows["__note"].append(f"第{line}行有 {len(fields)} 个字段，表头有 {width} 个")
+        stats.records += 1
+        stats.unparsed += 1
+    return pa.table(
+        {
+            **{key: pa.array(rows[key], pa.string()) for key, _ in wanted},
+            "__row_no": pa.array(rows["__row_no"], pa.int64()),
+            "__read_reason": pa.array(rows["__read_reason"], pa.int8()),
+            "__note": pa.array(rows["__note"], pa.string()),
+        }
+    )

@@ -1,0 +1,133 @@
+"""Values as bureau systems export them, normalised one way whatever the file format.
+
+Every format (CSV, Excel, Parquet) hands its cells over as text; these functions turn that text
+into what digicons compares. Full-width digits and letters become ASCII (NFKC: `６４２２` → `6422`,
+`Ｆ５２９２` → `F5292`, the ideographic space → a space), surrounding spaces of any width go, and
+traces of a number type are undone (`6422.0` → `6422`). Amounts are parsed in SQL, per row
+(`amount()` in queries/macros.sql), by the same rules.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from digicons.errors import UsageError
+from digicons.period import Period, parse_period
+
+# Surrounding spaces of every width that exports leave: ASCII, no-break, ideographic.
+SPACES = " \t\n\r\u00a0\u3000"
+_INTEGRAL_FLOAT = re.compile(r"([0-9]+)\.0*")
+_THREE_DIGITS = re.compile(r"[0-9]{3}")
+_INNER_SPACE = re.compile(r"\s+")
+# Characters no XML document (so no workbook) may hold: C0 controls but tab, newline, return.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def text(value: str | None) -> str:
+    """NFKC, without surrounding spaces; None becomes empty."""
+    if value is None:
+        return ""
+    if value.isascii():
+        return value.strip(SPACES)
+    return unicodedata.normalize("NFKC", value).strip(SPACES)
+
+
+@dataclass(frozen=True)
+class IndustryCode:
+    """An industry code as digicons reads it, and whether a lost leading zero was put back."""
+
+    code: str
+    padded: bool
+
+
+def industry_code(value: str | None) -> IndustryCode:
+    """`6422`, ` ６４２２ `, `6422.0`, `i6422` → 6422 / I6422; `111` (a number that lost its
+    leading zero) → `0111`, marked as padded so that a person can confirm."""
+    code = text(value).upper()
+    match = _INTEGRAL_FLOAT.fullmatch(code)
+    if match:
+        code = match.group(1)
+    if _THREE_DIGITS.fullmatch(code):
+        return IndustryCode("0" + code, True)
+    return IndustryCode(code, False)
+
+
+def region_code(value: str | None) -> str:
+    """`110105`, `１１０１０５`, `110105.0` → `110105`."""
+    code = text(value)
+    match = _INTEGRAL_FLOAT.fullmatch(code)
+    return match.group(1) if match else code
+
+
+@dataclass(frozen=True)
+class CreditCode:
+    """A credit code as digicons compares it; `numeric` when it went through a number type."""
+
+    code: str
+    numeric: bool
+
+
+# RE2 (pyarrow) patterns: every kind of space after NFKC, and the traces of a number type.
+_CODE_SPACES = r"[\s\x{0b}\x{a0}\x{3000}]+"
+_CODE_FLOAT = r"^[+-]?[0-9]*\.?[0-9]+[eE][+-]?[0-9]+$|^[0-9]+\.[0-9]+$"
+
+
+def credit_codes(values: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Normal forms of many credit codes at once, and which went through a number type.
+
+    Upper case, no spaces anywhere, full-width as ASCII. A code that shows traces of a number
+    type (`9.11101E+17`, `110108000000001.0`) lost digits: it is marked numeric.
+    """
+    codes = pc.utf8_upper(
+        pc.replace_substring_regex(pc.utf8_normalize(values, "NFKC"), _CODE_SPACES, "")
+    )
+    return codes, pc.fill_null(pc.match_substring_regex(codes, _CODE_FLOAT), False)
+
+
+def credit_code(value: str | None) -> CreditCode:
+    """One credit code normalised (the same rule as credit_codes, which it calls)."""
+    codes, numeric = credit_codes(pa.array([value or ""], pa.string()))
+    return CreditCode(str(codes[0].as_py()), bool(numeric[0].as_py()))
+
+
+# Forms of a quarter beyond those of digicons.period: months and Chinese numerals.
+_CHINESE_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4}
+_EXTRA_FORMS = (
+    # 2024年1-9月 (cumulative to September), 2024年9月, 2024.09
+    re.compile(r"(?P<year>[0-9]{4})年(?:1[-—~至])?(?P<month>[0-9]{1,2})月"),
+    re.compile(r"(?P<year>[0-9]{4})\.(?P<month>[0-9]{2})"),
+    # 2024年三季度, 2024年第三季度, 2024年第3季度
+    re.compile(r"(?P<year>[0-9]{4})年第?(?P<quarter>[一二三四1-4])季度"),
+)
+
+
+def period(value: str | None) -> Period | None:
+    """The quarter a period cell names (cumulative from January), or None when it names none."""
+    cell = _INNER_SPACE.sub("", text(value))
+    if not cell:
+        return None
+    try:
+        return parse_period(cell)
+    except UsageError:
+        pass
+    for form in _EXTRA_FORMS:
+        match = form.fullmatch(cell)
+        if match is None:
+            continue
+        found = match.groupdict()
+        if "month" in found:
+            month = int(found["month"])
+            return Period(int(found["year"]), month // 3) if month in (3, 6, 9, 12) else None
+        quarter = found["quarter"]
+        return Period(int(found["year"]), _CHINESE_QUARTER.get(quarter) or int(quarter))
+    return None
+
+
+def printable(value: str) -> str:
+    """Text a workbook can hold: control characters removed (the JSON keeps them as received)."""
+    return _CONTROL.sub("", value)
