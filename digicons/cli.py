@@ -1,4 +1,9 @@
-"""The `digicons` command: parses arguments, calls the library, renders, maps errors to exits."""
+"""The `digicons` command: parses arguments, calls the library, renders, maps errors to exits.
+
+Exit status: 0 success; 1 checks failed (a code that cannot be classified, a company not found,
+a warning under --strict); 2 usage; 3 input; 4 output; 5 packaged data; 70 internal error (a bug:
+run again with --debug); 130 interrupted (Ctrl-C, SIGTERM, SIGHUP), after cleaning up.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +11,20 @@ import csv
 import functools
 import io
 import json
+import shlex
+import signal
 import sys
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
+from types import FrameType
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
-from digicons import console
-from digicons.errors import DigiconsError, UsageError
+from digicons import __version__, console
+from digicons.errors import DigiconsError, Interrupted, UsageError
 from digicons.period import parse_period
 from digicons.scope.catalogue import catalogue_records, catalogue_tree, load_catalogue
 from digicons.scope.classify import (
@@ -35,8 +44,9 @@ app = typer.Typer(
 )
 P = ParamSpec("P")
 R = TypeVar("R")
-_state = {"debug": False}
+_state: dict[str, Any] = {"debug": False, "argv": None}
 INTERNAL_ERROR = 70
+INTERRUPTED = 130
 
 CodesOption = Annotated[
     Path | None,
@@ -61,20 +71,36 @@ def handled(command: Callable[P, R]) -> Callable[P, R]:
                 raise
             console.error(exc.message, exc.hint)
             raise typer.Exit(exc.exit_code) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        except (KeyboardInterrupt, Interrupted):
+            # Everything was cleaned up on the way here (temporary files, staged outputs).
+            raise typer.Exit(INTERRUPTED) from None
+        except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:
             if _state["debug"]:
                 raise
-            console.error(f"internal error: {exc!r}", "Run again with --debug for the traceback.")
+            console.error(
+                f"内部错误（internal error）：{exc!r}",
+                "这是 digicons 的缺陷，不是输入的问题。请用 --debug 重新运行并报告其输出。",
+            )
             raise typer.Exit(INTERNAL_ERROR) from None
 
     return wrapper
 
 
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"digicons {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def main_options(
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
 ) -> None:
     """digicons: measure digital consumption (数字消费) from enterprise data."""
     _state["debug"] = debug
@@ -83,6 +109,21 @@ def main_options(
 def _code_table(codes: Path | None) -> CodeTable | None:
     path = locate_code_table(codes)
     return None if path is None else load_code_table(path)
+
+
+def _command_line(context: typer.Context) -> str:
+    """The command as typed, for provenance (rebuilt from the options when run in-process)."""
+    argv = _state["argv"]
+    if argv is not None:
+        return shlex.join(["digicons", *argv[1:]])
+    parts = ["digicons", context.info_name or ""]
+    for name, value in context.params.items():
+        default = next((p.default for p in context.command.params if p.name == name), None)
+        if value in (None, False, [], ()) or value == default:
+            continue
+        for item in value if isinstance(value, list | tuple) else [value]:
+            parts += [f"--{name.replace('_', '-')}"] if value is True else [f"--{name}", str(item)]
+    return shlex.join(parts)
 
 
 @app.command()
@@ -102,10 +143,15 @@ def classify(
     ] = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Where --file writes (default: NAME_classified.EXT)."),
+        typer.Option(
+            "--output",
+            "-o",
+            help="Where --file writes (default: NAME_classified.EXT; with --json, nothing).",
+        ),
     ] = None,
     encoding: Annotated[
-        str | None, typer.Option("--encoding", help="CSV encoding of --file: utf-8 or gbk.")
+        str | None,
+        typer.Option("--encoding", help="CSV encoding of --file: utf-8, gbk or utf-16."),
     ] = None,
     codes: CodesOption = None,
 ) -> None:
@@ -118,24 +164,27 @@ def classify(
     """
     classifier = Classifier(load_catalogue(), _code_table(codes))
     if file is not None:
-        from digicons.inputs.files import file_kind
-        from digicons.outputs import Output, write_all
-        from digicons.outputs.classified import check_classified_target, write_classified
+        from digicons.outputs.classified import classified_json, write_classified_file
 
         if codes_:
-            raise UsageError("give codes or --file, not both")
-        target = output or default_output(file)
-        check_classified_target(target)
+            raise UsageError("请给出代码或 --file，不能同时给出（give codes or --file, not both）")
         table = classify_file(classifier, file, column, encoding)
-        kind = file_kind(target)
-        write_all([Output(target, "classified", lambda temp: write_classified(table, temp, kind))])
-        console.stderr.print(
-            f"{len(table.rows)} rows classified, {table.digital} digital, "
-            f"{table.failed} not classifiable → {target}"
-        )
+        if not as_json or output is not None:
+            target = output or default_output(file)
+            write_classified_file(table, target)
+            console.stderr.print(
+                f"分类 {len(table.rows):,} 行（{len(table.rows)} rows classified），"
+                f"数字消费 {table.digital:,} 行，无法归类 {table.failed:,} 行 → {target}"
+            )
+        if as_json:
+            typer.echo(json.dumps(classified_json(table), ensure_ascii=False, indent=2))
+        if table.failed:
+            raise typer.Exit(1)
         return
     if not codes_:
-        raise UsageError("no codes given", hint="Example: digicons classify 5292 I6422 52")
+        raise UsageError(
+            "没有给出代码（no codes given）", hint="例如：digicons classify 5292 I6422 52"
+        )
     answers = [classifier.classify(query) for query in codes_]
     if as_json:
         typer.echo(json.dumps([answer_to_dict(a) for a in answers], ensure_ascii=False, indent=2))
@@ -176,9 +225,20 @@ def catalogue(
         sys.stdout.write(buffer.getvalue())
 
 
+def _percent(text: str) -> Decimal:
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        raise UsageError(f"--max-rejected '{text}' 不是百分比（not a percentage）") from None
+    if not Decimal(0) <= value <= Decimal(100):
+        raise UsageError(f"--max-rejected {text}：应在 0 到 100 之间（must be in [0, 100]）")
+    return value
+
+
 @app.command()
 @handled
 def measure(
+    context: typer.Context,
     inputs: Annotated[
         list[Path],
         typer.Argument(metavar="INPUT...", help="CSV/Excel/Parquet files, folders or globs."),
@@ -188,7 +248,7 @@ def measure(
         typer.Option("--period", "-p", help="Quarter of the data, e.g. 2024Q3 (报告期)."),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Excel workbook to write.")
+        Path | None, typer.Option("--output", "-o", help="Excel workbook to write (.xlsx).")
     ] = None,
     json_path: Annotated[
         Path | None, typer.Option("--json", help="Write the results as JSON ('-' for stdout).")
@@ -203,7 +263,8 @@ def measure(
         str, typer.Option("--unit", help="Unit of the tables: 元/千元/万元/亿元.")
     ] = "万元",
     encoding: Annotated[
-        str | None, typer.Option("--encoding", help="Force the CSV encoding: utf-8 or gbk.")
+        str | None,
+        typer.Option("--encoding", help="Force the CSV encoding: utf-8, gbk or utf-16."),
     ] = None,
     columns: Annotated[
         list[str] | None,
@@ -254,6 +315,16 @@ def measure(
     dominance: Annotated[
         str, typer.Option("--dominance", help="With --confidential: top n hold > k% (n,k).")
     ] = "2,85",
+    max_rejected: Annotated[
+        str,
+        typer.Option(
+            "--max-rejected", help="Warn when more than this % of the rows read are rejected."
+        ),
+    ] = "5",
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Every warning is a failure: exit 1, nothing written."),
+    ] = False,
 ) -> None:
     """Measure digital consumption: enterprise revenue → 大类/中类/小类 tables. 数字消费测算.
 
@@ -262,13 +333,14 @@ def measure(
 
     Example: digicons measure data/sample/ --period 2024Q3 -o tables.xlsx --json result.json
     """
-    # Imported here: duckdb, pyarrow and openpyxl take a second to load, which `classify` needs not.
+    # Imported here: duckdb, pyarrow and the writers take a second to load, `classify` needs none.
+    from digicons.inputs.files import expand_inputs
     from digicons.inputs.headers import parse_column_overrides
     from digicons.measure import MeasureOptions
     from digicons.measure import measure as run_measure
     from digicons.measure.disclosure import DisclosureRules, parse_dominance
     from digicons.measure.partial import parse_treatment
-    from digicons.outputs import write_all
+    from digicons.outputs import check_outputs, write_all
     from digicons.outputs.jsondoc import dumps, result_json
     from digicons.outputs.measured import default_workbook, plan_measure_outputs
     from digicons.outputs.staging import check_writable
@@ -278,6 +350,7 @@ def measure(
     if confidential:
         n, k = parse_dominance(dominance)
         rules = DisclosureRules(min_enterprises, n, k)
+    codes_table = _code_table(codes)
     options = MeasureOptions(
         inputs=inputs,
         period=period,
@@ -286,17 +359,28 @@ def measure(
         encoding=encoding,
         columns=parse_column_overrides(columns or []),
         sheet=sheet,
-        codes=_code_table(codes),
+        codes=codes_table,
         prior=prior or [],
         previous=quarter_only or [],
         region_level=parse_level(region_level),
         partial=parse_treatment(partial, partial_file),
         bounds=bounds,
         disclosure=rules,
+        max_rejected=_percent(max_rejected),
+        strict=strict,
+        command=_command_line(context),
     )
     json_stdout = json_path is not None and str(json_path) == "-"
     json_file = None if json_stdout else json_path
-    for target in (p for p in (output, rejects, json_file) if p is not None):
+    # Everything read may not be written over: checked before any work, and again on writing.
+    protected = [
+        *expand_inputs([*inputs, *(prior or []), *(quarter_only or [])]).paths,
+        *(p for p in (partial_file, codes_table.source if codes_table else None) if p),
+    ]
+    planned = [(p, kind) for p, kind in ((output, "workbook"), (json_file, "json")) if p]
+    planned += [(rejects, "rejects")] if rejects else []
+    check_outputs(planned, protected)
+    for target, _ in planned:
         check_writable(target)
     with console.stderr.status("measuring…") as status:
         result = run_measure(options, progress=status.update)
@@ -305,17 +389,20 @@ def measure(
         outputs = plan_measure_outputs(
             result, document, output or default_workbook(result), json_file, rejects
         )
-        files = write_all(outputs)
+        files = write_all(outputs, protected)
     finally:
         result.close()
     screen = console.stderr if json_stdout else console.stdout
     screen.print(console.measure_summary(result))
     screen.print(console.reconciliation_table(result))
+    lines = console.lines_table(result)
+    if lines is not None:
+        screen.print(lines)
     for note in console.measure_notes(result):
         screen.print(note)
     console.print_warnings(result)
-    written = ", ".join(str(f) for f in files)
-    console.stderr.print(f"written: {written}")
+    written = "、".join(str(f) for f in files)
+    console.stderr.print(f"已写出（written）：{written}")
     if json_stdout:
         typer.echo(dumps(document))
 
@@ -341,9 +428,19 @@ def sample(
 
     spec = SampleSpec(rows, parse_period(period), seed, dirty_rate)
     written = write_sample(spec, output)
-    console.stderr.print(f"{written:,} rows → {output}")
+    console.stderr.print(f"{written:,} 行 → {output}")
+
+
+def _stop(signum: int, _frame: FrameType | None) -> None:
+    """SIGTERM and SIGHUP stop a run as Ctrl-C does: unwinding, so that every temporary file
+    and staged output is removed on the way out."""
+    raise KeyboardInterrupt
 
 
 def main() -> Any:
     """Console-script entry point."""
+    _state["argv"] = list(sys.argv)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _stop)
     return app()

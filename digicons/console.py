@@ -170,4 +170,34 @@ def reconciliation_table(result: MeasureResult) -> Table:
     for reason, (n, revenue) in result.rejects_by_reason.items():
         table.add_row(f"  [dim]{LABELS[reason]}[/dim]", f"{n:,}", f"{result.convert(revenue):,.2f}")
     table.add_row("有质量标记 flagged", f"{result.flagged_rows:,}", "")
+    if rec.total_rows:
+        table.add_row(
+            "合计行（不计入）total rows",
+            f"{rec.total_rows:,}",
+            f"{result.convert(rec.total_revenue):,.2f}",
+        )
+    return table
+
+
+def lines_table(result: MeasureResult) -> Table | None:
+    """Where every line of each file went, when some lines were not rows read."""
+    uneven = [
+        s
+        for s in result.sources
+        if s.blank_lines or s.swallowed_lines or s.total_rows or s.data_lines != s.rows_read
+    ]
+    if not uneven:
+        return None
+    table = Table(title="各文件的数据行 / lines of each file")
+    for header in ("文件", "数据行", "读取", "空行", "并入跨行记录", "合计行"):
+        table.add_column(header, justify="left" if header == "文件" else "right")
+    for s in uneven:
+        table.add_row(
+            s.path.name,
+            f"{s.data_lines:,}",
+            f"{s.rows_read:,}",
+            f"{s.blank_lines:,}",
+            f"{s.swallowed_lines:,}",
+            f"{s.total_rows:,}",
+        )
     return table

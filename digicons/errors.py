@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 
 class DigiconsError(Exception):
     """A problem the user can act on: a message, and a hint saying what to do."""
@@ -72,3 +74,15 @@ def first_line(exc: BaseException) -> str:
     """The first line of an exception's message (library errors can run to many lines)."""
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+def is_disk_full(exc: OSError) -> bool:
+    """A write failed for want of space (or past a size limit), not for a fault of the data."""
+    return exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+
+
+def scratch_full(folder: object, exc: BaseException) -> OutputError:
+    return OutputError(
+        f"临时文件夹 {folder} 写不下了（cannot write temporary data: {first_line(exc)}）",
+        hint="请腾出磁盘空间，或用 TMPDIR 指定另一个临时文件夹。",
+    )

@@ -44,6 +44,6 @@ def parse_period(text: str) -> Period:
     if match:
         return Period(int(match["year"]), int(match["month"]) // 3)
     raise UsageError(
-        f"period '{text}' is not a quarter",
-        hint="Write it as 2024Q3 (also accepted: 2024年1-3季度, 202409).",
+        f"报告期 '{text}' 不是季度（period '{text}' is not a quarter）",
+        hint="请写作 2024Q3（也可写 2024年1-3季度、2024年第三季度、202409）。",
     )

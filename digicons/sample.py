@@ -108,7 +108,7 @@ class SampleSpec:
 def generate(spec: SampleSpec) -> pa.Table:
     """An enterprise table with the Chinese headers of a 联网直报 export (revenue in 千元)."""
     if spec.rows < 1:
-        raise UsageError("--rows must be at least 1")
+        raise UsageError("--rows 至少为 1（--rows must be at least 1）")
     rng = np.random.default_rng(spec.seed)
     n = spec.rows
     catalogue = load_catalogue()
@@ -181,9 +181,11 @@ def write_sample(spec: SampleSpec, path: Path) -> int:
     """Write a sample as Parquet or CSV (UTF-8), atomically, in chunks; return the row count."""
     suffix = path.suffix.lower()
     if suffix not in (".parquet", ".csv"):
-        raise UsageError(f"{path}: write the sample as .parquet or .csv")
+        raise UsageError(
+            f"{path}：样例请写为 .parquet 或 .csv（write the sample as .parquet or .csv）"
+        )
     if spec.rows < 1:
-        raise UsageError("--rows must be at least 1")
+        raise UsageError("--rows 至少为 1（--rows must be at least 1）")
     sizes = [min(CHUNK_ROWS, spec.rows - start) for start in range(0, spec.rows, CHUNK_ROWS)]
 
     def chunks() -> Iterator[pa.Table]:

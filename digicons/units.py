@@ -28,7 +28,9 @@ def parse_unit(text: str) -> str:
     value = text.strip()
     unit = _ALIASES.get(value.lower(), value)
     if unit not in UNITS:
-        raise UsageError(f"unknown unit '{text}'", hint="Use 元, 千元, 万元 or 亿元.")
+        raise UsageError(
+            f"未知的金额单位 '{text}'（unknown unit）", hint="可用：元、千元、万元、亿元。"
+        )
     return unit
 
 

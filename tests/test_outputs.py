@@ -116,6 +116,7 @@ def test_formula_like_text_is_stored_as_text(tmp_path: Path) -> None:
     path = tmp_path / "q.csv"
     path.write_text(
         '统一社会信用代码,单位名称,行业代码,营业收入\nX,"=HYPERLINK(""http://x"")",ABCD,1\n'
+        "Y,乙,5292,2\n"  # a row that counts: a run where none counts fails
     )
     workbook_path, _ = run_measure(path)
     sheet = openpyxl.load_workbook(workbook_path)["数据质量"]

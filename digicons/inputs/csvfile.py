@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from digicons.errors import InputError, first_line
+from digicons.errors import InputError, first_line, is_disk_full, scratch_full
 from digicons.inputs.files import TextTable
 from digicons.inputs.headers import HEADER_SEARCH_ROWS, Header, locate_header, match_headers
 from digicons.inputs.scan import ByteScan
@@ -57,6 +57,7 @@ class CsvDialect:
     delimiter: str
     newline: str  # "\n" (LF or CRLF) or "\r" (CR only)
     header: Header
+    title: tuple[str, ...] = ()  # the lines above the header
 
 
 @dataclass
@@ -123,7 +124,7 @@ def sniff(
         if best is None or score > best[0]:
             best = (score, delimiter, header)
     assert best is not None
-    return CsvDialect(encoding, best[1], newline, best[2])
+    return CsvDialect(encoding, best[1], newline, best[2], tuple(lines[: best[2].start]))
 
 
 def read_small_csv(path: Path, forced: str | None = None) -> TextTable:
@@ -148,7 +149,7 @@ def read_small_csv(path: Path, forced: str | None = None) -> TextTable:
     width = len(dialect.header.names)
     rows = [row[:width] + [""] * (width - len(row)) for row in rows]
     first = numbers[0] if numbers else dialect.header.data_start + 1
-    return TextTable(path, dialect.header.names, rows, first)
+    return TextTable(path, dialect.header.names, rows, first, numbers)
 
 
 def _utf8_copy(path: Path, target: Path) -> Path:
@@ -192,22 +193,27 @@ def stage(
     `scan` counts the line breaks of the file's bytes meanwhile; `reasons` are the ids of the
     rules `record_multiline` and `record_field_count`.
     """
-    source = path
-    if dialect.encoding == "utf-16":
-        source = _utf8_copy(path, scratch / f"{target.stem}.utf8.csv")
-        scan = ByteScan(source, dialect.newline.encode(), hash_too=False)
-    stats = _stage(source, path, dialect, columns, target, reasons, careful=False)
-    expected = scan.lines() - dialect.header.data_start
-    if stats.data_lines != max(expected, 0):
-        # Some record holds a line break inside a quoted field: count them, record by record.
-        stats = _stage(source, path, dialect, columns, target, reasons, careful=True)
+    try:
+        source = path
+        if dialect.encoding == "utf-16":
+            source = _utf8_copy(path, scratch / f"{target.stem}.utf8.csv")
+            scan = ByteScan(source, dialect.newline.encode(), hash_too=False)
+        stats = _stage(source, path, dialect, columns, target, reasons, careful=False)
+        expected = scan.lines() - dialect.header.data_start
         if stats.data_lines != max(expected, 0):
-            raise InputError(
-                f"{path}：无法核对行数：文件有 {expected} 个数据行，读到 {stats.data_lines} 行"
-                "（the lines of the file cannot be accounted for）",
-                hint="请检查文件开头的标题行是否含有换行或引号。",
-            )
-    return stats
+            # Some record holds a line break inside a quoted field: count them, record by record.
+            stats = _stage(source, path, dialect, columns, target, reasons, careful=True)
+            if stats.data_lines != max(expected, 0):
+                raise InputError(
+                    f"{path}：无法核对行数：文件有 {expected} 个数据行，读到 {stats.data_lines} 行"
+                    "（the lines of the file cannot be accounted for）",
+                    hint="请检查文件开头的标题行是否含有换行或引号。",
+                )
+        return stats
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise scratch_full(scratch.parent, exc) from exc
+        raise InputError(f"{path}：无法读取（cannot be read: {first_line(exc)}）") from exc
 
 
 def _stage(

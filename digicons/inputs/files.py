@@ -25,6 +25,7 @@ class TextTable:
     headers: list[str]
     rows: list[list[str]]
     first_row: int  # the spreadsheet row number of rows[0]
+    numbers: list[int] = field(default_factory=list)  # the line or row of each of rows
 
 
 @dataclass
@@ -131,7 +132,7 @@ def read_text_table(path: Path, encoding: str | None = None) -> TextTable:
 
         sheet = read_sheet(path, None, {})
         first = sheet.numbers[0] if sheet.numbers else sheet.header_row + 1
-        return TextTable(path, sheet.header.names, sheet.rows, first)
+        return TextTable(path, sheet.header.names, sheet.rows, first, list(sheet.numbers))
     import pyarrow.parquet as pq
 
     try:
@@ -142,4 +143,5 @@ def read_text_table(path: Path, encoding: str | None = None) -> TextTable:
         ) from exc
     columns = [[cell_text(v) for v in column.to_pylist()] for column in table.columns]
     rows = [list(row) for row in zip(*columns, strict=True)] if columns else []
-    return TextTable(path, [str(h) for h in table.column_names], rows, 1)
+    numbers = list(range(1, len(rows) + 1))
+    return TextTable(path, [str(h) for h in table.column_names], rows, 1, numbers)

@@ -92,10 +92,11 @@ def parse_column_overrides(specs: list[str]) -> dict[str, str]:
             key, sep, header = item.partition("=")
             key = key.strip()
             if not sep or not header.strip():
-                raise UsageError(f"--columns: '{item}' is not KEY=HEADER")
+                raise UsageError(f"--columns：'{item}' 不是 键=表头 的形式（is not KEY=HEADER）")
             if key not in BY_KEY:
                 raise UsageError(
-                    f"--columns: unknown column '{key}'", hint=f"Known columns: {', '.join(KEYS)}."
+                    f"--columns：未知的列 '{key}'（unknown column）",
+                    hint=f"可用的列（known columns）：{', '.join(KEYS)}。",
                 )
             overrides[key] = header.strip()
     return overrides

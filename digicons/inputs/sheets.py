@@ -46,6 +46,7 @@ class Sheet:
     rows: list[list[str]]
     numbers: list[int]
     blank_rows: int
+    title: tuple[str, ...]  # the filled rows above the header, their cells joined
     # (sheet row, column index) → formula text, for formulas with no cached value
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
 
@@ -156,7 +157,11 @@ def read_sheet(path: Path, wanted: str | None, overrides: dict[str, str]) -> She
         numbers.append(number)
     # Blank rows after the last filled row are not lines of data: calamine stops at the last.
     formulas = _uncalculated(path, name) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
-    return Sheet(path, name, count, header, header_row, rows, numbers, blank, formulas)
+    title = tuple(
+        " ".join(cell_text(v) for v in row if v not in (None, ""))
+        for _, row in filled[: header.start]
+    )
+    return Sheet(path, name, count, header, header_row, rows, numbers, blank, title, formulas)
 
 
 def _uncalculated(path: Path, sheet: str) -> dict[tuple[int, int], str]:

@@ -63,6 +63,7 @@ class InputFile:
     stats: ReadStats = field(default_factory=ReadStats)
     scan: ByteScan | None = field(default=None, compare=False, repr=False)
     read_columns: frozenset[str] = frozenset()  # of __row_no, __read_reason, __note
+    title: tuple[str, ...] = ()  # rows above the header (a title may name the period)
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,7 @@ def _register_csv(
         stats,
         scan,
         frozenset(csvfile.READ_COLUMNS),
+        dialect.title,
     )
 
 
@@ -242,6 +244,7 @@ def _register_sheet(
         stats,
         scan,
         frozenset({*csvfile.READ_COLUMNS, "__read_flags"}),
+        sheet.title,
     )
 
 

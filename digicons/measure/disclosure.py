@@ -53,9 +53,9 @@ def parse_dominance(text: str) -> tuple[int, Decimal]:
         n_text, k_text = text.split(",")
         n, k = int(n_text), Decimal(k_text)
     except ValueError:
-        raise UsageError(f"--dominance '{text}' is not n,k (e.g. 2,85)") from None
+        raise UsageError(f"--dominance '{text}' 不是 n,k 的形式，如 2,85（is not n,k）") from None
     if n < 1 or not Decimal(0) < k <= Decimal(100):
-        raise UsageError(f"--dominance '{text}': n must be ≥ 1 and k in (0, 100]")
+        raise UsageError(f"--dominance '{text}'：n 应 ≥ 1，k 应在 (0, 100] 之间")
     return n, k
 
 

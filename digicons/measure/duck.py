@@ -10,7 +10,14 @@ from typing import Any
 
 import duckdb
 
-from digicons.errors import InputError, InternalError, Interrupted, OutputError, first_line
+from digicons.errors import (
+    InputError,
+    InternalError,
+    Interrupted,
+    OutputError,
+    first_line,
+    scratch_full,
+)
 
 Progress = Callable[[str], None]
 
@@ -38,11 +45,8 @@ def translate(exc: duckdb.Error, files: Sequence[Path], scratch: Path) -> BaseEx
     if isinstance(exc, duckdb.InterruptException):
         return Interrupted()
     if isinstance(exc, duckdb.IOException | duckdb.PermissionException | duckdb.HTTPException):
-        if "No space left" in detail or str(scratch) in detail:
-            return OutputError(
-                f"临时文件夹 {scratch.parent} 写不下了（cannot write temporary data: {detail}）",
-                hint="请腾出磁盘空间，或用 TMPDIR 指定另一个临时文件夹。",
-            )
+        if any(s in detail for s in ("No space left", "File too large", str(scratch))):
+            return scratch_full(scratch.parent, exc)
         names = "、".join(str(f) for f in files) or "输入文件"
         return InputError(f"无法读取 {names}（cannot read the input: {detail}）")
     if isinstance(exc, duckdb.InvalidInputException) and files:

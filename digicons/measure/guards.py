@@ -1,21 +1,32 @@
-"""What a run must say about itself: warnings, from one table of codes.
+"""What a run must say about itself: warnings from one table of codes, and the failures that
+stop it.
 
 A warning does not stop a run: the tables are written and the warning is printed, recorded on
 the 说明 sheet and in the JSON (`warnings`: code, message). Under `--strict` every warning is a
-failure and nothing is written.
+failure and nothing is written. Some things always stop a run: a run in which no row counts, and
+a --prior / --quarter-only file of the wrong period (checked in `check_side_period`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
+from digicons.errors import ChecksFailedError, InputError
 from digicons.measure.result import MeasureResult
+from digicons.measure.rules import LABELS
+from digicons.period import Period
 
 # Every code a warning can carry, and what it means.
 WARNINGS: dict[str, str] = {
+    "rejected_share": "剔除的行超过 --max-rejected 所设的比例",
+    "growth_unavailable": "没有上年同期数据，无法计算同比",
+    "period_unknown": "--prior 或 --quarter-only 文件没有报告期信息，无法核对",
     "total_row_mismatch": "文件的合计行与各行之和不符",
 }
+SIDE_NAMES = {"prior": "上年同期文件（--prior）", "previous": "上期累计文件（--quarter-only）"}
+EXAMPLES = 3
 
 
 @dataclass(frozen=True)
@@ -34,9 +45,59 @@ def _amount(value: Decimal) -> str:
     return f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
-def warnings_of(result: MeasureResult) -> list[RunWarning]:
+def _top_reasons(result: MeasureResult) -> str:
+    ranked = sorted(result.rejects_by_reason.items(), key=lambda item: -item[1][0])
+    return "；".join(f"{LABELS[key]} {rows:,} 行" for key, (rows, _) in ranked[:EXAMPLES])
+
+
+def check_counted(result: MeasureResult) -> None:
+    """A run in which no row counts (all rejected, or none read) fails, saying why."""
+    rows = result.reconciliation.rows
+    if rows["digital"] + rows["not_digital"] > 0:
+        return
+    if not rows["rejected"]:
+        names = "、".join(str(s.path) for s in result.sources)
+        raise InputError(
+            f"没有读到任何企业行（no rows were read）：{names}",
+            hint="请检查文件是否为空，或表头下是否有数据。",
+        )
+    examples = [
+        f"{issue.file.name} 第{issue.row}行：{LABELS[issue.reason]}"
+        + (f"（{issue.values.get('period') or ''}）" if issue.reason.startswith("period") else "")
+        for issue in result.issues
+        if issue.status == "rejected" and issue.reason is not None
+    ][:EXAMPLES]
+    raise InputError(
+        f"全部 {rows['rejected']:,} 行都被剔除，没有一行计入（no row counts）。"
+        f"主要原因：{_top_reasons(result)}。例如：" + "；".join(examples),
+        hint="请检查 --period 是否与文件的报告期一致，或查看剔除原因。",
+    )
+
+
+def warnings_of(
+    result: MeasureResult, max_rejected: Decimal, side_periods: list[RunWarning]
+) -> list[RunWarning]:
     """The warnings a finished measurement carries."""
-    found = []
+    found = list(side_periods)
+    rec = result.reconciliation
+    if rec.rows_read and Decimal(rec.rows["rejected"]) * 100 > max_rejected * rec.rows_read:
+        share = Decimal(rec.rows["rejected"]) * 100 / rec.rows_read
+        found.append(
+            RunWarning(
+                "rejected_share",
+                f"剔除 {rec.rows['rejected']:,} 行，占读取行的 {share:.1f}%，"
+                f"超过 --max-rejected {max_rejected}%。主要原因：{_top_reasons(result)}"
+                f"（{share:.1f}% of the rows were rejected）",
+            )
+        )
+    if rec.rows["digital"] and result.total.revenue_prior is None:
+        found.append(
+            RunWarning(
+                "growth_unavailable",
+                "输入没有营业收入上年同期，也没有给出 --prior 文件：无法计算同比、拉动和贡献率"
+                "（growth cannot be computed: no 上年同期 column and no --prior files）",
+            )
+        )
     for source in result.sources:
         if source.total_rows and source.total_revenue != source.revenue_read:
             found.append(
@@ -48,3 +109,53 @@ def warnings_of(result: MeasureResult) -> list[RunWarning]:
                 )
             )
     return found
+
+
+def check_strict(warnings: list[RunWarning]) -> None:
+    """Under --strict, any warning fails the run before anything is written."""
+    if warnings:
+        raise ChecksFailedError(
+            "--strict：有 "
+            + f"{len(warnings)} 条警告，未写出任何文件（warnings under --strict）：\n"
+            + "\n".join(f"- {w.message}" for w in warnings),
+            hint="处理这些警告，或去掉 --strict。",
+        )
+
+
+def expected_period(side: str, period: Period) -> Period:
+    """--prior: the same quarter a year earlier; --quarter-only: the previous quarter."""
+    if side == "prior":
+        return Period(period.year - 1, period.quarter)
+    return Period(period.year, period.quarter - 1)
+
+
+def check_side_period(
+    side: str, path: Path, found: set[Period], period: Period
+) -> RunWarning | None:
+    """A side file must be of the expected period; one without any period is only a warning."""
+    wanted = expected_period(side, period)
+    if not found:
+        return RunWarning(
+            "period_unknown",
+            f"{path}：{SIDE_NAMES[side]}没有报告期信息（无报告期列或标题），"
+            f"按 {wanted.key} 使用，未能核对（no period information）",
+        )
+    if found != {wanted}:
+        shown = "、".join(p.key for p in sorted(found))
+        raise InputError(
+            f"{path}：{SIDE_NAMES[side]}的报告期为 {shown}，应为 {wanted.key}"
+            f"（the file is of {shown}, {wanted.key} is expected）",
+            hint="--prior 取去年同季度的文件；--quarter-only 取本年上一季度的累计文件。",
+        )
+    return None
+
+
+def check_not_an_input(side: str, path: Path, digest: str, inputs: dict[Path, str]) -> None:
+    """A side file may not be one of the inputs: the same path, or the same content."""
+    for other, other_digest in inputs.items():
+        if path.resolve() == other.resolve() or digest == other_digest:
+            raise InputError(
+                f"{path}：{SIDE_NAMES[side]}与输入文件 {other} 是同一个文件或内容相同"
+                "（the file is one of the inputs）",
+                hint="请给出另一期的文件。",
+            )

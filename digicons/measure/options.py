@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from digicons.measure.disclosure import DisclosureRules
@@ -33,3 +34,6 @@ class MeasureOptions:
     # Rejected and flagged rows kept in memory and listed in the workbook; the rest are streamed to
     # a CSV beside it. (A million rows through a workbook writer take minutes and gigabytes.)
     issue_limit: int = 100_000
+    max_rejected: Decimal = Decimal(5)  # % of the rows read; more is a warning
+    strict: bool = False  # every warning is a failure
+    command: str | None = None  # the command line that asked for the run (provenance)

@@ -36,11 +36,18 @@ class PartialTreatment:
 
 def parse_treatment(mode: str, file: Path | None) -> PartialTreatment:
     if mode not in MODES:
-        raise UsageError(f"unknown --partial '{mode}'", hint="Use full, exclude, shares or list.")
+        raise UsageError(
+            f"未知的 --partial '{mode}'（unknown --partial）",
+            hint="可用：full、exclude、shares、list。",
+        )
     if (mode in ("shares", "list")) != (file is not None):
         raise UsageError(
             f"--partial {mode} "
-            + ("needs --partial-file FILE" if file is None else "takes no file")
+            + (
+                "需要 --partial-file 文件（needs --partial-file FILE）"
+                if file is None
+                else "不需要文件（takes no file）"
+            )
         )
     return PartialTreatment(mode, file)
 
@@ -60,15 +67,16 @@ def load_shares(path: Path, catalogue: Catalogue, period: Period) -> list[tuple[
     period_col = find_header(table.headers, "period", "报告期")
     if share_col is None or (class_col is None and minor_col is None):
         raise InputError(
-            f"{path}: a shares file needs a share column and a class or minor column",
-            hint=f"Headers found: {', '.join(table.headers)}.",
+            f"{path}：系数文件需要系数列（share），以及行业代码（class）或小类（minor）列"
+            "（a shares file needs a share column and a class or minor column）",
+            hint=f"找到的表头（headers found）：{', '.join(table.headers)}。",
         )
     partial_classes = {
         a.class_code: a.minor for a in catalogue.class_map() if a.partial and a.minor is not None
     }
     best: dict[tuple[str, str], tuple[tuple[int, int], Decimal]] = {}
     for offset, row in enumerate(table.rows):
-        where = f"{path}, row {table.first_row + offset}"
+        where = f"{path} 第{table.first_row + offset}行"
 
         def cell(col: int | None, row: list[str] = row) -> str:
             return "" if col is None else row[col].strip()
@@ -77,10 +85,12 @@ def load_shares(path: Path, catalogue: Catalogue, period: Period) -> list[tuple[
             share = Decimal(cell(share_col))
         except InvalidOperation:
             raise InputError(
-                f"{where}, column share: '{cell(share_col)}' is not a number"
+                f"{where}，share 列：'{cell(share_col)}' 不是数值（is not a number）"
             ) from None
         if not Decimal(0) <= share <= Decimal(1):
-            raise InputError(f"{where}, column share: {share} is not between 0 and 1")
+            raise InputError(
+                f"{where}，share 列：{share} 不在 0 到 1 之间（is not between 0 and 1）"
+            )
         if cell(period_col) and parse_period(cell(period_col)) != period:
             continue
         klass, minor = cell(class_col), cell(minor_col)
@@ -89,7 +99,10 @@ def load_shares(path: Path, catalogue: Catalogue, period: Period) -> list[tuple[
         else:
             targets = [c for c, m in partial_classes.items() if m == minor]
         if not targets:
-            raise InputError(f"{where}: '{klass or minor}' is not a partial (*) class or minor")
+            raise InputError(
+                f"{where}：'{klass or minor}' 不是部分（*）行业或小类"
+                "（is not a partial class or minor）"
+            )
         rank = (2 if klass else 1, 1 if cell(period_col) else 0)
         for target in targets:
             key = (target, cell(region_col))

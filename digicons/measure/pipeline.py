@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -22,19 +24,29 @@ from typing import Any, Self
 import duckdb
 import pyarrow as pa
 
+from digicons import __version__
 from digicons.errors import InternalError, UsageError
 from digicons.inputs.files import expand_inputs
 from digicons.inputs.headers import KEYS
+from digicons.inputs.normalise import period as period_of
+from digicons.inputs.normalise import periods_in
 from digicons.inputs.sources import InputFile, SourceOptions, input_unit, register_all
 from digicons.measure import assemble, rules
 from digicons.measure.disclosure import disclose
 from digicons.measure.duck import Progress, Runner, connect
-from digicons.measure.guards import warnings_of
+from digicons.measure.guards import (
+    RunWarning,
+    check_counted,
+    check_not_an_input,
+    check_side_period,
+    check_strict,
+    warnings_of,
+)
 from digicons.measure.keys import RawKey, judge_keys, periods_named, unrecognised_periods
 from digicons.measure.marks import mark_codes
 from digicons.measure.options import MeasureOptions
 from digicons.measure.partial import load_list, load_shares
-from digicons.measure.result import IssueStore, MeasureResult, RowIssue
+from digicons.measure.result import IssueStore, MeasureResult, Provenance, RowIssue
 from digicons.period import Period, parse_period
 from digicons.resources import slots_of, sql
 from digicons.scope.catalogue import Catalogue, load_catalogue
@@ -84,9 +96,26 @@ def measure(
     catalogue: Catalogue | None = None,
     progress: Progress | None = None,
 ) -> MeasureResult:
-    """Read, validate, classify and aggregate enterprise files into the published tables."""
+    """Read, validate, classify and aggregate enterprise files into the published tables.
+
+    Fails (InputError) when no row counts; under `options.strict`, when the run has warnings.
+    """
+    started = datetime.now().astimezone()
+    clock = time.perf_counter()
     with Session(options, catalogue or load_catalogue(), progress) as session:
-        return session.run()
+        result = session.run()
+    check_counted(result)
+    if options.strict:
+        check_strict(result.warnings)
+    return replace(
+        result,
+        provenance=Provenance(
+            __version__,
+            options.command,
+            started.isoformat(timespec="seconds"),
+            round(time.perf_counter() - clock, 3),
+        ),
+    )
 
 
 class Session:
@@ -103,9 +132,9 @@ class Session:
         found = expand_inputs(options.inputs)
         self.paths, self.notes = found.paths, found.notes
         if not self.paths:
-            raise UsageError("no input files given")
+            raise UsageError("没有输入文件（no input files given）")
         if options.prior and options.previous:
-            raise UsageError("--prior and --quarter-only cannot be used together")
+            raise UsageError("--prior 与 --quarter-only 不能同时使用（cannot be used together）")
         self.unit = parse_unit(options.unit)
         self.sources = SourceOptions(
             options.encoding,
@@ -119,6 +148,8 @@ class Session:
         )
         self.plan = plan(options)
         self.progress = progress
+        self.side_warnings: list[RunWarning] = []
+        self._side_files: dict[str, list[InputFile]] = {side: [] for side in SIDES}
         self._scratch: Path | None = None
         self._con: duckdb.DuckDBPyConnection | None = None
 
@@ -164,7 +195,9 @@ class Session:
         rows_read = sum(int(row[4]) for row in distinct)
         period = self._period(files, keys)
         if options.previous and period.quarter == 1:
-            raise UsageError("--quarter-only needs a period after the first quarter")
+            raise UsageError(
+                "--quarter-only 需要第一季度以后的报告期（needs a period after the first quarter）"
+            )
         assignments = self.catalogue.class_map(options.codes.classes if options.codes else None)
         classes = {a.class_code: a for a in assignments}
         has_region = any("region" in f.columns for f in files)
@@ -172,6 +205,7 @@ class Session:
             "keys"
         )
         self._lookups(con, period)
+        self._sides(run, files, period)
 
         # Stage 1: the credit codes.
         run.report("2/3 checking credit codes")
@@ -181,7 +215,15 @@ class Session:
                     con, "input_rows", lambda n: run.report(f"2/3 checking credit codes {n:,}")
                 )
             ).create("marks")
-        self._sides(run)
+        for side in SIDES:
+            if self._side_files[side]:
+                run.files = [f.path for f in self._side_files[side]]
+                with run.translated():
+                    run.con.from_arrow(mark_codes(run.con, f"{side}_rows")).create(f"{side}_marks")
+                run.execute(sql("by_code", {"side": side}))
+            else:
+                run.execute(sql("empty_by_code", {"side": side}))
+        run.files = [f.path for f in files]
 
         # Stage 2: the one scan.
         run.execute(self.plan.sql("judged"))
@@ -216,14 +258,19 @@ class Session:
         )
         if options.disclosure is not None:
             result = disclose(result, self.catalogue, options.disclosure)
-        return replace(result, warnings=warnings_of(result))
+        return replace(
+            result, warnings=warnings_of(result, options.max_rejected, self.side_warnings)
+        )
 
     def _period(self, files: list[InputFile], keys: list[RawKey]) -> Period:
         """The period of the run: --period, else the one period of the 报告期 column."""
         if self.options.period is not None:
             return parse_period(self.options.period)
         if not any("period" in f.columns for f in files):
-            raise UsageError("no period given", hint="Name the quarter with --period 2024Q3.")
+            raise UsageError(
+                "没有给出报告期，输入文件也没有报告期列（no period given）",
+                hint="请用 --period 指定季度，如 --period 2024Q3。",
+            )
         named = periods_named(keys)
         if len(named) != 1:
             unknown = unrecognised_periods(keys)
@@ -268,25 +315,35 @@ class Session:
             "partial_list"
         )
 
-    def _sides(self, run: Runner) -> None:
-        """prior_by_code (--prior) and previous_by_code (--quarter-only): one row per code."""
+    def _sides(self, run: Runner, files: list[InputFile], period: Period) -> None:
+        """Register the --prior / --quarter-only files and check their period: the same quarter a
+        year earlier, or the previous quarter; never one of the inputs."""
+        inputs = {f.path: f.scan.sha256() if f.scan else "" for f in files}
         for side, paths in zip(SIDES, (self.options.prior, self.options.previous), strict=True):
             if not paths:
-                run.execute(sql("empty_by_code", {"side": side}))
                 continue
-            found = expand_inputs(paths)
-            files = register_all(
+            found = register_all(
                 run.con,
                 side,
-                found.paths,
+                expand_inputs(paths).paths,
                 self.sources,
                 run.scratch,
                 frozenset({"credit_code", "revenue"}),
             )
-            run.files = [f.path for f in files]
-            with run.translated():
-                run.con.from_arrow(mark_codes(run.con, f"{side}_rows")).create(f"{side}_marks")
-            run.execute(sql("by_code", {"side": side}))
+            run.files = [f.path for f in found]
+            _, named = run.rows(
+                f"SELECT DISTINCT file_idx, period_raw FROM {side}_rows "
+                "WHERE period_raw IS NOT NULL"
+            )
+            for f in found:
+                check_not_an_input(side, f.path, f.scan.sha256() if f.scan else "", inputs)
+                periods = {p for i, text in named if i == f.index if (p := period_of(text))}
+                for line in f.title:
+                    periods |= periods_in(line)
+                warning = check_side_period(side, f.path, periods, period)
+                if warning is not None:
+                    self.side_warnings.append(warning)
+            self._side_files[side] = found
 
     def _issues(
         self, run: Runner, files: list[InputFile]

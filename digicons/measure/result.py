@@ -89,6 +89,16 @@ class SourceSummary:
 
 
 @dataclass(frozen=True)
+class Provenance:
+    """What produced the figures: the program, the command, when, and how long it took."""
+
+    digicons_version: str
+    command: str | None
+    started: str  # ISO 8601 with the time zone
+    duration_seconds: float
+
+
+@dataclass(frozen=True)
 class Comparison:
     """Where 上年同期 came from, and how well --prior files matched the current enterprises."""
 
@@ -176,6 +186,7 @@ class MeasureResult:
     sources: list[SourceSummary] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # files left out, and why
     warnings: list[RunWarning] = field(default_factory=list)
+    provenance: Provenance | None = None
     disclosure: DisclosureRules | None = None
     suppressed: frozenset[CellKey] = frozenset()
     _region_totals: dict[str, Cell] = field(default_factory=dict, repr=False, compare=False)

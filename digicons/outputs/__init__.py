@@ -1,16 +1,18 @@
-"""Outputs of a measurement: a registry of formats behind one all-or-nothing `write_all`.
+"""Outputs of a run: a registry of formats behind one all-or-nothing `write_all`.
 
-Each format names the file suffix it writes and the function that writes it to a path. The files
-of one run are planned together (`plan_measure_outputs`) and written together (`write_all`): each
-to a temporary file beside its destination, renamed into place only when every one succeeded.
+Each format names the file suffixes it writes. The files of one run are planned together and
+written together (`write_all`): checked first (no output may be an input or another output, each
+takes its format's suffix), then each written to a temporary file beside its destination and
+renamed into place only when every one succeeded.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from digicons.errors import OutputError, UsageError
 from digicons.outputs.staging import staged
 
 Writer = Callable[[Path], None]
@@ -27,25 +29,69 @@ class Output:
 
 @dataclass(frozen=True)
 class Format:
-    """An output format: a label for people and the suffixes its files take."""
+    """An output format: a label for people, the option that names it, the suffixes it takes."""
 
     label: str
-    suffixes: tuple[str, ...]
+    option: str
+    suffixes: tuple[str, ...]  # empty: any
 
 
 FORMATS: dict[str, Format] = {
-    "workbook": Format("Excel 工作簿", (".xlsx",)),
-    "json": Format("JSON", (".json",)),
-    "rejects": Format("剔除行 CSV", (".csv",)),
-    "issues": Format("数据质量 CSV", (".csv",)),
-    "classified": Format("分类结果（CSV 或 Excel）", (".csv", ".xlsx", ".xlsm")),
+    "workbook": Format("Excel 工作簿", "-o/--output", (".xlsx",)),
+    "json": Format("JSON", "--json", ()),
+    "rejects": Format("剔除行 CSV", "--rejects", (".csv",)),
+    "issues": Format("数据质量 CSV", "（工作簿旁）", (".csv",)),
+    "classified": Format("分类结果", "-o/--output", (".csv", ".xlsx")),
+    "series": Format("Excel 工作簿", "-o/--output", (".xlsx",)),
 }
 
 
-def write_all(outputs: list[Output]) -> list[Path]:
-    """Write every output or none: staged beside each destination, renamed only on success."""
+def _same(a: Path, b: Path) -> bool:
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
+
+
+def check_outputs(planned: Iterable[tuple[Path, str]], inputs: Iterable[Path] = ()) -> None:
+    """Refuse outputs that would destroy something: an input, another output, a wrong suffix."""
+    seen: list[tuple[Path, str]] = []
+    sources = list(inputs)
+    for path, kind in planned:
+        fmt = FORMATS[kind]
+        if fmt.suffixes and path.suffix.lower() not in fmt.suffixes:
+            raise UsageError(
+                f"{path}：{fmt.label}的文件名应以 {' 或 '.join(fmt.suffixes)} 结尾"
+                f"（{fmt.option} must name a {'/'.join(fmt.suffixes)} file）",
+            )
+        for source in sources:
+            if _same(path, source):
+                raise UsageError(
+                    f"{path}：输出文件不能是输入文件（an output may not overwrite an input）",
+                    hint=f"请为 {fmt.option} 另选一个文件名。",
+                )
+        for other, other_kind in seen:
+            if _same(path, other):
+                raise UsageError(
+                    f"{path}：{FORMATS[other_kind].option} 与 {fmt.option} 指向同一个文件"
+                    "（two outputs name the same file）",
+                )
+        seen.append((path, kind))
+
+
+def write_all(outputs: list[Output], inputs: Iterable[Path] = ()) -> list[Path]:
+    """Write every output or none: checked, staged beside each destination, renamed on success."""
+    check_outputs([(o.path, o.kind) for o in outputs], inputs)
     paths = [o.path for o in outputs]
     with staged(paths) as temps:
         for output, temp in zip(outputs, temps, strict=True):
-            output.write(temp)
+            try:
+                output.write(temp)
+            except OSError as exc:
+                raise OutputError(
+                    f"无法写入 {output.path}：{exc.strerror or exc}（cannot write {output.path}）",
+                    hint="请检查磁盘空间和文件夹权限。",
+                ) from exc
     return paths

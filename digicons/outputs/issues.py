@@ -20,6 +20,18 @@ ISSUE_HEADERS = [
     "质量标记",
     *(BY_KEY[k].label for k in RAW_KEYS),
 ]
+# OWASP's rule against CSV injection: a spreadsheet runs a cell that starts with one of these.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse(value: object) -> object:
+    """A CSV cell a spreadsheet will show, never run: text that could start a formula gets a
+    leading apostrophe. (The JSON keeps text as read.)"""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 STATUS_LABELS = {
     "digital": "保留（数字消费）",
     "not_digital": "保留（非数字消费）",
@@ -48,5 +60,7 @@ def write_rejects_csv(result: MeasureResult, path: Path, *, flagged_too: bool = 
         writer = csv.writer(handle)
         writer.writerow(ISSUE_HEADERS)
         writer.writerows(
-            issue_row(i) for i in result.all_issues() if flagged_too or i.status == "rejected"
+            [defuse(v) for v in issue_row(i)]
+            for i in result.all_issues()
+            if flagged_too or i.status == "rejected"
         )

@@ -36,6 +36,8 @@ def result_json(result: MeasureResult) -> dict[str, Any]:
     reconciliation: dict[str, float | int] = {"rows_read": rec.rows_read}
     reconciliation.update({f"rows_{status}": n for status, n in rec.rows.items()})
     reconciliation["revenue_read"] = float(result.convert(rec.revenue_read))
+    reconciliation["total_rows"] = rec.total_rows
+    reconciliation["total_revenue"] = float(result.convert(rec.total_revenue))
     reconciliation.update(
         {f"revenue_{status}": float(result.convert(v)) for status, v in rec.revenue.items()}
     )
@@ -69,6 +71,7 @@ def result_json(result: MeasureResult) -> dict[str, Any]:
             "unmatched_revenue": float(result.convert(comparison.unmatched_revenue)),
             "vanished_enterprises": comparison.vanished_enterprises,
             "vanished_revenue": float(result.convert(comparison.vanished_revenue)),
+            "rejected_enterprises": comparison.rejected_enterprises,
         },
         "quarter_only": None
         if quarter is None
@@ -92,6 +95,38 @@ def result_json(result: MeasureResult) -> dict[str, Any]:
             for reason, (n, revenue) in result.rejects_by_reason.items()
         },
         "rows_flagged": result.flagged_rows,
+        "warnings": [{"code": w.code, "message": w.message} for w in result.warnings],
+        "notes": list(result.notes),
+        "provenance": provenance_json(result),
+    }
+
+
+def provenance_json(result: MeasureResult) -> dict[str, Any]:
+    """What produced the figures, and each input: enough to trace a published figure back."""
+    made = result.provenance
+    return {
+        "digicons_version": made.digicons_version if made else None,
+        "command": made.command if made else None,
+        "started": made.started if made else None,
+        "duration_seconds": made.duration_seconds if made else None,
+        "inputs": [
+            {
+                "path": str(s.path),
+                "name": s.path.name,
+                "format": s.kind,
+                "read_as": s.detail,
+                "size": s.size,
+                "sha256": s.sha256,
+                "rows_read": s.rows_read,
+                "revenue_read": float(result.convert(s.revenue_read)),
+                "data_lines": s.data_lines,
+                "blank_lines": s.blank_lines,
+                "swallowed_lines": s.swallowed_lines,
+                "total_rows": s.total_rows,
+                "total_revenue": float(result.convert(s.total_revenue)),
+            }
+            for s in result.sources
+        ],
     }
 
 

@@ -295,8 +295,40 @@ def _notes_sheet(sheet: Worksheet, result: MeasureResult) -> None:
         )
     lines += [
         (),
-        ("输入文件", "格式/编码"),
-        *((str(f.path), f.encoding or f.kind) for f in result.inputs),
+        (
+            "输入文件",
+            "读取方式",
+            "大小（字节）",
+            "SHA-256",
+            "读取行数",
+            "数据行",
+            "空行",
+            "并入跨行记录的行",
+            "合计行",
+        ),
+        *(
+            (
+                str(s.path),
+                s.detail,
+                s.size,
+                s.sha256,
+                s.rows_read,
+                s.data_lines,
+                s.blank_lines,
+                s.swallowed_lines,
+                s.total_rows,
+            )
+            for s in result.sources
+        ),
+        *((f"注：{note}",) for note in result.notes),
+        (),
+        ("来源", "digicons " + (result.provenance.digicons_version if result.provenance else "")),
+        ("命令", result.provenance.command if result.provenance else ""),
+        ("开始时间", result.provenance.started if result.provenance else ""),
+        ("用时（秒）", result.provenance.duration_seconds if result.provenance else ""),
+        (),
+        ("警告", f"{len(result.warnings)} 条"),
+        *((w.code, w.message) for w in result.warnings),
         (),
         ("核对（行数与营业收入全部可追溯）", "行数", f"营业收入（{result.unit}）"),
         ("读取", rec.rows_read, _round(conv(rec.revenue_read), 2)),

@@ -197,7 +197,7 @@ def parse_pattern(minor: str, text: str, industry_name: str, structure: Structur
     elif key in structure.sections and partial:
         grain = Grain.SECTION
     else:
-        raise DataError(f"minor {minor}: cannot parse pattern '{text}'")
+        raise DataError(f"小类 {minor}：无法解析行业规则 '{text}'（cannot parse pattern）")
     return Pattern(minor, text, key, grain, partial, industry_name)
 
 
@@ -229,24 +229,29 @@ def load_catalogue(directory: Path | None = None) -> Catalogue:
     for row in data_rows(folder / "categories.csv"):
         level, code = row["level"], row["code"]
         if level not in _CODE_LENGTH or len(code) != _CODE_LENGTH[level] or not code.isdigit():
-            raise DataError(f"categories.csv: bad {level or 'level'} code '{code}'")
+            raise DataError(f"categories.csv：{level or '级别'} 代码 '{code}' 有误（bad code）")
         if code in categories:
-            raise DataError(f"categories.csv: code {code} appears twice")
+            raise DataError(f"categories.csv：代码 {code} 出现两次（appears twice）")
         if not row["name"].strip():
-            raise DataError(f"categories.csv: {code} has no name")
+            raise DataError(f"categories.csv：{code} 没有名称（has no name）")
         parent = row["parent"] or None
         expected_parent = {"major": None, "medium": "major", "minor": "medium"}[level]
         if (parent is None) != (expected_parent is None) or (
             parent is not None
             and (parent not in categories or categories[parent].level != expected_parent)
         ):
-            raise DataError(f"categories.csv: {code} has no {expected_parent} parent '{parent}'")
+            raise DataError(
+                f"categories.csv：{code} 的上级 '{parent}' 不是{expected_parent}"
+                f"（has no {expected_parent} parent）"
+            )
         categories[code] = Category(level, code, row["nbs_code"], row["name"].strip(), parent)
     patterns = []
     for row in data_rows(folder / "patterns.csv"):
         minor = row["minor"]
         if minor not in categories or categories[minor].level != "minor":
-            raise DataError(f"patterns.csv: pattern {row['pattern']} names unknown minor {minor}")
+            raise DataError(
+                f"patterns.csv：规则 {row['pattern']} 指向不存在的小类 {minor}（unknown minor）"
+            )
         patterns.append(parse_pattern(minor, row["pattern"], row["industry_name"], structure))
     catalogue = Catalogue(categories, tuple(patterns), structure, load_scope(folder))
     catalogue.class_map()  # refuses to load an ambiguous rule

@@ -70,6 +70,9 @@ class ClassifiedTable:
     source: Path
     headers: list[str]
     rows: list[list[str]]
+    numbers: list[int]  # the line or sheet row of each row
+    answers: list[Answer]
+    code_column: int
     digital: int
     failed: int
 
@@ -119,11 +122,13 @@ class Classifier:
             return
         if industry.level is Level.CLASS and not self.codes.is_class(industry.code):
             raise CodeSyntaxError(
-                f"{industry.code} is not a class of the official code table ({self.codes.source})"
+                f"{industry.code} 不是行业代码表（{self.codes.source}）中的小类"
+                f"（{industry.code} is not a class of the official code table）"
             )
         if not any(c.startswith(industry.code) for c in self.codes.classes):
             raise CodeSyntaxError(
-                f"no class of the official code table ({self.codes.source}) lies in {industry.code}"
+                f"行业代码表（{self.codes.source}）中没有属于 {industry.code} 的小类"
+                f"（no class of the official code table lies in {industry.code}）"
             )
 
 
@@ -222,14 +227,19 @@ def classify_file(
     if index is None:
         wanted = column or " / ".join(BY_KEY["industry_code"].aliases)
         raise InputError(
-            f"{path}: no industry-code column ({wanted})",
-            hint=f"Headers found: {', '.join(table.headers)}. Name the column with --column.",
+            f"{path}：没有行业代码列（no industry-code column: {wanted}）",
+            hint=f"找到的表头（headers found）：{', '.join(table.headers)}。用 --column 指定。",
         )
     rows: list[list[str]] = []
+    answers: list[Answer] = []
     digital = failed = 0
     for row in table.rows:
         answer = classifier.classify(row[index])
         digital += isinstance(answer, ClassAnswer) and answer.digital
         failed += not isinstance(answer, ClassAnswer)
         rows.append(list(row) + answer_columns(answer))
-    return ClassifiedTable(path, table.headers + list(ADDED_COLUMNS), rows, digital, failed)
+        answers.append(answer)
+    numbers = table.numbers or list(range(table.first_row, table.first_row + len(rows)))
+    return ClassifiedTable(
+        path, table.headers + list(ADDED_COLUMNS), rows, numbers, answers, index, digital, failed
+    )

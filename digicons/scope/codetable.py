@@ -69,7 +69,8 @@ def load_code_table(path: Path) -> CodeTable:
         names.setdefault(code, row[name_col].strip() if name_col < len(row) else "")
     if not any(len(code) == 4 for code in names):
         raise InputError(
-            f"{path}: no 4-digit class codes found in column '{table.headers[code_col]}'",
+            f"{path}：在列 '{table.headers[code_col]}' 中没有找到4位小类代码"
+            f"（no 4-digit class codes found）",
             hint="The code table needs a code column (code/代码) and a name column (name/名称).",
         )
     return CodeTable(path, names)

@@ -79,10 +79,13 @@ class Structure:
         """Parse a code as users type it: `5292`, ` I6422 `, `52`, `527`, `F`."""
         code = text.strip(_SPACES).upper()
         if not code:
-            raise CodeSyntaxError("empty code")
+            raise CodeSyntaxError("代码为空（empty code）")
         if _SECTION.fullmatch(code):
             if code not in self.sections:
-                raise CodeSyntaxError(f"'{code}' is not a GB/T 4754-2017 section (A–T)")
+                raise CodeSyntaxError(
+                    f"'{code}' 不是 GB/T 4754-2017 的门类（A–T）"
+                    f"（'{code}' is not a GB/T 4754-2017 section）"
+                )
             return IndustryCode(Level.SECTION, code)
         for level, pattern in (
             (Level.CLASS, _CLASS),
@@ -95,17 +98,20 @@ class Structure:
             letter, digits = match.group(1), match.group(2)
             division = digits[:2]
             if division not in self.divisions:
-                raise CodeSyntaxError(f"division {division} does not exist in GB/T 4754-2017")
+                raise CodeSyntaxError(
+                    f"大类 {division} 在 GB/T 4754-2017 中不存在"
+                    f"（division {division} does not exist in GB/T 4754-2017）"
+                )
             section = self.divisions[division].section
             if letter is not None and letter != section:
                 raise CodeSyntaxError(
-                    f"section letter {letter} does not match division {division} "
-                    f"(section {section})"
+                    f"门类字母 {letter} 与大类 {division} 不符，应为 {section}"
+                    f"（section letter {letter} does not match division {division}）"
                 )
             return IndustryCode(level, digits)
         raise CodeSyntaxError(
-            "not an industry code (a class is 4 digits: 5292 or I6422; "
-            "or a division 52, group 527, section F)"
+            "不是行业代码：小类为4位数字（5292 或 I6422），或大类 52、中类 527、门类 F"
+            "（not an industry code）"
         )
 
 
@@ -126,5 +132,8 @@ def load_structure(directory: Path | None = None) -> Structure:
     for division in divisions.values():
         section = sections.get(division.section)
         if section is None or not section.covers(division.code):
-            raise DataError(f"division {division.code} is not inside section {division.section}")
+            raise DataError(
+                f"大类 {division.code} 不在门类 {division.section} 之内"
+                f"（division {division.code} is not inside section {division.section}）"
+            )
     return Structure(sections, divisions)

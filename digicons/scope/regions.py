@@ -29,5 +29,8 @@ def region_name(code: str) -> str:
 
 def parse_level(text: str) -> str:
     if text not in LEVELS:
-        raise UsageError(f"unknown region level '{text}'", hint="Use province, city or county.")
+        raise UsageError(
+            f"未知的地区级别 '{text}'（unknown region level）",
+            hint="可用：province（省级）、city（地级）、county（县级）。",
+        )
     return text

@@ -1,0 +1,440 @@
+"""Issue 8: a wrong run never looks like a good one. Guards on the inputs, errors that say what
+happened, outputs that never destroy anything, and provenance."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from digicons import __version__
+from digicons.cli import app
+from tests import fixtures
+
+runner = CliRunner()
+HEADER = "统一社会信用代码,单位详细名称,行业代码,区划代码,营业收入,营业收入上年同期,报告期\n"
+A, B = fixtures.code("91110105MA0000501"), fixtures.code("91110105MA0000502")
+
+
+def quarter(path: Path, period: str, a: int = 1000, b: int = 500, title: str = "") -> Path:
+    path.write_text(
+        title
+        + HEADER
+        + f"{A},甲,5292,110105,{a},{a - 100},{period}\n{B},乙,5211,110105,{b},{b - 100},{period}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def invoke(*args: str) -> Any:
+    return runner.invoke(app, list(args))
+
+
+def measure_json(path: Path, *extra: str) -> dict[str, Any]:
+    result = invoke(*fixtures.measure_args(path, "--json", "-", *extra))
+    assert result.exit_code == 0, result.stderr
+    document: dict[str, Any] = json.loads(result.stdout)
+    return document
+
+
+# Files of the wrong period -------------------------------------------------------------------
+
+
+def test_quarter_only_refuses_last_years_file(tmp_path: Path) -> None:
+    q3 = quarter(tmp_path / "q3.csv", "2024Q3")
+    last_year = quarter(tmp_path / "ly.csv", "2023Q3")
+    result = invoke(*fixtures.measure_args(q3, "--quarter-only", str(last_year)))
+    assert result.exit_code == 3
+    assert "ly.csv" in result.stderr and "2023Q3" in result.stderr and "2024Q2" in result.stderr
+
+
+def test_quarter_only_refuses_the_input_itself(tmp_path: Path) -> None:
+    q3 = quarter(tmp_path / "q3.csv", "2024Q3")
+    itself = invoke(*fixtures.measure_args(q3, "--quarter-only", str(q3)))
+    assert itself.exit_code == 3 and "q3.csv" in itself.stderr
+    copy = tmp_path / "copy.csv"
+    shutil.copy(q3, copy)
+    same_content = invoke(*fixtures.measure_args(q3, "--quarter-only", str(copy)))
+    assert same_content.exit_code == 3 and "copy.csv" in same_content.stderr
+
+
+def test_prior_refuses_a_file_of_another_quarter(tmp_path: Path) -> None:
+    q3 = quarter(tmp_path / "q3.csv", "2024Q3")
+    q2 = quarter(tmp_path / "q2.csv", "2024Q2")
+    result = invoke(*fixtures.measure_args(q3, "--prior", str(q2)))
+    assert result.exit_code == 3
+    assert "q2.csv" in result.stderr and "2024Q2" in result.stderr and "2023Q3" in result.stderr
+
+
+def test_prior_of_the_same_quarter_a_year_before_is_accepted(tmp_path: Path) -> None:
+    q3 = quarter(tmp_path / "q3.csv", "2024Q3")
+    last_year = quarter(tmp_path / "ly.csv", "2023Q3", 800, 400)
+    document = measure_json(q3, "--prior", str(last_year))
+    # 1500 now against 1200 a year ago.
+    assert document["rows"][0]["yoy_pct"] == pytest.approx(25.0)
+    assert document["warnings"] == []
+
+
+def test_the_period_of_a_side_file_is_read_from_its_title_rows(tmp_path: Path) -> None:
+    q3 = quarter(tmp_path / "q3.csv", "2024Q3")
+    titled = tmp_path / "ly.csv"
+    titled.write_text(
+        "规模以上服务业企业财务状况（2023年1-3季度）\n单位：千元\n"
+        f"统一社会信用代码,营业收入\n{A},800\n",
+        encoding="utf-8",
+    )
+    assert measure_json(q3, "--prior", str(titled))["warnings"] == []
+    titled.write_text(
+        f"规模以上服务业企业财务状况（2023年1-2季度）\n统一社会信用代码,营业收入\n{A},800\n",
+        encoding="utf-8",
+    )
+    wrong = invoke(*fixtures.measure_args(q3, "--prior", str(titled)))
+    assert wrong.exit_code == 3 and "2023Q2" in wrong.stderr
+
+
+def test_a_side_file_without_period_is_accepted_with_a_warning(tmp_path: Path) -> None:
+    q3 = quarter(tmp_path / "q3.csv", "2024Q3")
+    plain = tmp_path / "ly.csv"
+    plain.write_text(f"统一社会信用代码,营业收入\n{A},800\n", encoding="utf-8")
+    result = invoke(*fixtures.measure_args(q3, "--prior", str(plain), "--json", "-"))
+    assert result.exit_code == 0
+    (warning,) = json.loads(result.stdout)["warnings"]
+    assert warning["code"] == "period_unknown" and "ly.csv" in warning["message"]
+    assert "ly.csv" in result.stderr
+
+
+# Nothing counted, too much rejected, growth missing -------------------------------------------
+
+
+def test_a_run_where_nothing_counts_fails_with_reasons_and_examples(tmp_path: Path) -> None:
+    q2 = quarter(tmp_path / "q2.csv", "2024Q2")
+    result = invoke(*fixtures.measure_args(q2))
+    assert result.exit_code == 3
+    assert "报告期与本次统计期不符" in result.stderr
+    assert "第2行" in result.stderr and "第3行" in result.stderr
+    assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_a_run_that_reads_no_row_at_all_fails(tmp_path: Path) -> None:
+    empty = tmp_path / "q.csv"
+    empty.write_text(HEADER, encoding="utf-8")
+    assert invoke(*fixtures.measure_args(empty)).exit_code == 3
+
+
+def test_too_many_rejects_warn_and_strict_fails(tmp_path: Path) -> None:
+    path = tmp_path / "q.csv"
+    path.write_text(
+        HEADER + f"{A},甲,5292,110105,10,,2024Q3\n{B},乙,ABCD,110105,20,,2024Q3\n",
+        encoding="utf-8",
+    )
+    document = measure_json(path)
+    assert "rejected_share" in [w["code"] for w in document["warnings"]]
+    relaxed = measure_json(path, "--max-rejected", "60")
+    assert "rejected_share" not in [w["code"] for w in relaxed["warnings"]]
+    out = tmp_path / "strict.xlsx"
+    strict = invoke("measure", str(path), "-p", "2024Q3", "-o", str(out), "--strict")
+    assert strict.exit_code == 1 and "--strict" in strict.stderr
+    assert not out.exists()
+
+
+def test_growth_that_cannot_be_computed_is_said(tmp_path: Path) -> None:
+    path = tmp_path / "q.csv"
+    path.write_text(f"统一社会信用代码,单位名称,行业代码,营业收入\n{A},甲,5292,10\n", "utf-8")
+    result = invoke(*fixtures.measure_args(path, "--json", "-"))
+    codes = [w["code"] for w in json.loads(result.stdout)["warnings"]]
+    assert codes == ["growth_unavailable"] and "同比" in result.stderr
+
+
+# Silent mismatches between SQL and Python -----------------------------------------------------
+
+
+def test_a_renamed_aggregate_column_is_an_internal_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from digicons import resources
+
+    real = resources.sql_text
+
+    def renamed(name: str) -> str:
+        text = real(name)
+        return (
+            text.replace("AS revenue_prior,", "AS revenue_prior_sum,") if name == "levels" else text
+        )
+
+    monkeypatch.setattr(resources, "sql_text", renamed)
+    result = invoke(*fixtures.measure_args(fixtures.write_csv(tmp_path / "q.csv")))
+    assert (
+        result.exit_code == 70 and "revenue_prior" in result.stderr and "--debug" in result.stderr
+    )
+
+
+def test_a_reason_missing_from_the_rules_table_is_an_internal_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from digicons.measure import rules
+
+    monkeypatch.setattr(
+        rules, "row_reason_sql", lambda: "CASE WHEN revenue_value IS NULL THEN 99 END"
+    )
+    result = invoke(*fixtures.measure_args(fixtures.write_csv(tmp_path / "q.csv")))
+    assert result.exit_code == 70 and "99" in result.stderr
+
+
+# Crashes and misleading errors ----------------------------------------------------------------
+
+
+def test_confidential_with_more_issues_than_memory_holds(tmp_path: Path) -> None:
+    from digicons.measure import MeasureOptions, measure
+    from digicons.measure.disclosure import DisclosureRules
+    from digicons.outputs import write_all
+    from digicons.outputs.jsondoc import result_json
+    from digicons.outputs.measured import plan_measure_outputs
+
+    path = fixtures.write_csv(tmp_path / "q.csv")
+    result = measure(
+        MeasureOptions([path], period="2024Q3", issue_limit=2, disclosure=DisclosureRules())
+    )
+    outputs = plan_measure_outputs(
+        result, result_json(result), tmp_path / "t.xlsx", rejects=tmp_path / "r.csv"
+    )
+    write_all(outputs)
+    assert len((tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()) == 1 + 5
+
+
+def test_an_error_in_our_own_sql_is_internal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from digicons import resources
+
+    real = resources.sql_text
+    monkeypatch.setattr(
+        resources, "sql_text", lambda name: real(name).replace("GROUP BY ALL", "GROUP BY ALLL")
+    )
+    result = invoke(*fixtures.measure_args(fixtures.write_csv(tmp_path / "q.csv")))
+    assert result.exit_code == 70 and "--debug" in result.stderr and "CSV" not in result.stderr
+
+
+def test_a_damaged_parquet_file_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "q.parquet"
+    path.write_bytes(b"PAR1 not really")
+    result = invoke(*fixtures.measure_args(path))
+    assert result.exit_code == 3 and "q.parquet" in result.stderr
+
+
+def test_ctrl_c_exits_130_quietly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import digicons.measure
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(digicons.measure, "measure", interrupted)
+    result = invoke(*fixtures.measure_args(fixtures.write_csv(tmp_path / "q.csv")))
+    assert result.exit_code == 130 and "Traceback" not in result.output
+    assert "internal" not in result.output
+
+
+def run_cli(args: list[str], env: dict[str, str], **kwargs: Any) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "digicons", *args],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kwargs,
+    )
+
+
+@pytest.fixture(scope="module")
+def big_quarter(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A quarter large enough that measuring it takes a while."""
+    path = tmp_path_factory.mktemp("big") / "big.csv"
+    done = runner.invoke(app, ["sample", "-n", "600000", "-o", str(path)])
+    assert done.exit_code == 0
+    return path
+
+
+@pytest.mark.parametrize("sent", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_signals_clean_up_like_ctrl_c(tmp_path: Path, big_quarter: Path, sent: int) -> None:
+    scratch = tmp_path / "tmp"
+    out = tmp_path / "out"
+    scratch.mkdir()
+    out.mkdir()
+    process = run_cli(
+        ["measure", str(big_quarter), "-o", str(out / "t.xlsx"), "--json", str(out / "r.json")],
+        {"TMPDIR": str(scratch)},
+    )
+    deadline = time.monotonic() + 30
+    while not any(scratch.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.2)
+    process.send_signal(sent)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "Traceback" not in err
+    assert list(scratch.iterdir()) == [] and list(out.iterdir()) == []
+
+
+def limited(size: int) -> None:
+    """In the child: files may not grow beyond `size` bytes (a full disk, as far as it knows)."""
+    import resource
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+
+def test_a_full_disk_names_the_output_and_leaves_nothing(tmp_path: Path) -> None:
+    path = fixtures.write_csv(tmp_path / "q.csv")
+    out = tmp_path / "out"
+    out.mkdir()
+    process = run_cli(
+        ["measure", str(path), "-p", "2024Q3", "-o", str(out / "t.xlsx")],
+        {"TMPDIR": str(tmp_path)},
+        preexec_fn=lambda: limited(4_000),
+    )
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 4, err
+    assert "t.xlsx" in err and "Traceback" not in err and "Exception ignored" not in err
+    assert list(out.iterdir()) == []
+
+
+def test_a_full_temporary_folder_is_an_output_error(tmp_path: Path, big_quarter: Path) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    process = run_cli(
+        ["measure", str(big_quarter), "-o", str(tmp_path / "t.xlsx")],
+        {"TMPDIR": str(scratch)},
+        preexec_fn=lambda: limited(1_000_000),
+    )
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 4, err
+    assert str(scratch) in err and "Traceback" not in err
+    assert list(scratch.iterdir()) == [] and not (tmp_path / "t.xlsx").exists()
+
+
+# Outputs never destroy anything ---------------------------------------------------------------
+
+
+def test_an_output_that_is_an_input_or_another_output_is_refused(tmp_path: Path) -> None:
+    path = fixtures.write_csv(tmp_path / "q.csv")
+    before = path.read_bytes()
+    rejects = invoke("measure", str(path), "-p", "2024Q3", "--rejects", str(path))
+    assert rejects.exit_code == 2 and "q.csv" in rejects.stderr
+    assert path.read_bytes() == before
+    book = fixtures.write_xlsx(tmp_path / "q.xlsx")
+    book_bytes = book.read_bytes()
+    assert invoke("measure", str(book), "-p", "2024Q3", "-o", str(book)).exit_code == 2
+    assert book.read_bytes() == book_bytes
+    same = tmp_path / "same.xlsx"
+    both = invoke("measure", str(path), "-p", "2024Q3", "-o", str(same), "--json", str(same))
+    assert both.exit_code == 2 and not same.exists()
+
+
+def test_the_workbook_must_be_xlsx(tmp_path: Path) -> None:
+    path = fixtures.write_csv(tmp_path / "q.csv")
+    result = invoke("measure", str(path), "-p", "2024Q3", "-o", str(tmp_path / "out.csv"))
+    assert result.exit_code == 2 and ".xlsx" in result.stderr
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_outputs_get_the_normal_file_mode(tmp_path: Path) -> None:
+    path = fixtures.write_csv(tmp_path / "q.csv")
+    old = os.umask(0o022)
+    try:
+        measure_json(path, "--rejects", str(tmp_path / "r.csv"))
+    finally:
+        os.umask(old)
+    for name in ("t.xlsx", "r.csv"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o644
+
+
+def test_csv_outputs_defuse_formula_looking_text(tmp_path: Path) -> None:
+    path = tmp_path / "q.csv"
+    path.write_text(
+        "统一社会信用代码,单位名称,行业代码,营业收入\n"
+        f'{A},"=HYPERLINK(""http://x"")",ABCD,1\n{B},+cmd,5292,-5\n',
+        encoding="utf-8",
+    )
+    measure_json(path, "--rejects", str(tmp_path / "r.csv"))
+    text = (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text and '\n"=HYPERLINK' not in text
+    classified = tmp_path / "codes.csv"
+    classified.write_text("名称,行业代码\n@SUM(A1),5292\n", encoding="utf-8")
+    out = tmp_path / "codes_out.csv"
+    assert invoke("classify", "--file", str(classified), "-o", str(out)).exit_code == 0
+    assert "'@SUM(A1)" in out.read_text(encoding="utf-8-sig")
+
+
+def test_classify_file_keeps_numbers_as_numbers(tmp_path: Path) -> None:
+    source = tmp_path / "firms.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["企业名称", "行业代码", "营业收入"])
+    sheet.append(["甲", "0111", 1234.5])
+    book.save(source)
+    out = tmp_path / "out.xlsx"
+    assert invoke("classify", "--file", str(source), "-o", str(out)).exit_code == 0
+    written = openpyxl.load_workbook(out).active
+    assert written is not None
+    assert written["C2"].value == 1234.5 and written["B2"].value == "0111"
+
+
+def test_classify_file_with_json_prints_the_rows(tmp_path: Path) -> None:
+    source = tmp_path / "firms.csv"
+    source.write_text("名称,行业代码\n甲,5292\n乙,ABCD\n", encoding="utf-8")
+    result = invoke("classify", "--file", str(source), "--json")
+    rows = json.loads(result.stdout)
+    assert [r["row"] for r in rows] == [2, 3]
+    assert rows[0]["minor"]["code"] == "40202" and "error" in rows[1]
+    assert result.exit_code == 1  # a code that cannot be classified, as for CODE... arguments
+
+
+# Provenance and language ----------------------------------------------------------------------
+
+
+def test_version() -> None:
+    result = invoke("--version")
+    assert result.exit_code == 0 and __version__ in result.stdout
+
+
+def test_provenance_in_the_json_and_the_notes_sheet(tmp_path: Path) -> None:
+    import hashlib
+
+    path = fixtures.write_csv(tmp_path / "q.csv")
+    document = measure_json(path)
+    provenance = document["provenance"]
+    assert provenance["digicons_version"] == __version__
+    assert "measure" in provenance["command"] and provenance["duration_seconds"] >= 0
+    assert provenance["started"].startswith("20")
+    (source,) = provenance["inputs"]
+    assert source["name"] == "q.csv" and source["size"] == path.stat().st_size
+    assert source["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert source["rows_read"] == 13
+    notes = openpyxl.load_workbook(tmp_path / "t.xlsx")["说明"]
+    texts = " ".join(str(c.value) for row in notes.iter_rows() for c in row if c.value)
+    assert source["sha256"] in texts and __version__ in texts
+
+
+def test_messages_are_chinese_first(tmp_path: Path) -> None:
+    missing = invoke("measure", str(tmp_path / "none.csv"), "-p", "2024Q3")
+    assert missing.exit_code == 3
+    message = missing.stderr.split("error:", 1)[-1].strip()
+    assert "\u4e00" <= message[0] <= "\u9fff" or message.startswith(str(tmp_path))
+    assert "文件不存在" in missing.stderr
+    source = tmp_path / "firms.csv"
+    source.write_text("名称,行业代码\n甲,\n乙,52X1\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    invoke("classify", "--file", str(source), "-o", str(out))
+    explanations = [line.rsplit(",", 1)[-1] for line in out.read_text("utf-8-sig").splitlines()[1:]]
+    assert all("\u4e00" <= e[0] <= "\u9fff" for e in explanations), explanations
