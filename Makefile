@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test lint demo bench clean
+.PHONY: setup test lint demo render bench clean
 
 setup: $(STAMP)
 
@@ -24,6 +24,17 @@ test: lint
 demo: $(STAMP)
 	mkdir -p demo
 	$(BIN)/digicons measure data/sample/ --period 2024Q3 -o demo/tables.xlsx --json demo/result.json --rejects demo/rejects.csv
+
+# The demo workbook as a printer sees it: LibreOffice prints it to PDF, poppler turns the pages
+# into PNG images. Needs: apt-get install -y libreoffice-calc fonts-noto-cjk poppler-utils
+render: demo
+	@command -v soffice >/dev/null && command -v pdftoppm >/dev/null || { \
+		echo "make render needs LibreOffice and poppler:"; \
+		echo "  apt-get install -y libreoffice-calc fonts-noto-cjk poppler-utils"; exit 2; }
+	rm -rf demo/render && mkdir -p demo/render
+	soffice --headless --convert-to pdf --outdir demo/render demo/tables.xlsx >/dev/null
+	pdftoppm -r 100 -png demo/render/tables.pdf demo/render/page
+	@echo "demo/render/tables.pdf: $$(pdfinfo demo/render/tables.pdf | awk '/^Pages/ {print $$2}') pages; PNG pages in demo/render/"
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

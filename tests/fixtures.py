@@ -8,9 +8,10 @@ from pathlib import Path
 import openpyxl
 import pyarrow as pa
 import pyarrow.parquet as pq
+from openpyxl.cell.cell import Cell
+from openpyxl.worksheet.worksheet import Worksheet
 
 from digicons.measure.creditcode import check_character
-from digicons.outputs.workbook import put
 
 HEADERS = [
     "统一社会信用代码",
@@ -44,6 +45,15 @@ ROWS: list[list[str]] = [
     [code("91110106MA0000012"), "退货多", "5292", "110106", "-10", "20"],  # 13 40202
     [code("91110106MA0000013"), "错门类", "A6422", "110106", "40", ""],  # 14 mismatch
 ]
+
+
+def put(sheet: Worksheet, row: int, column: int, value: object) -> Cell:
+    """Write one value with openpyxl; text stays text even when it looks like a formula."""
+    cell: Cell = sheet.cell(row=row, column=column)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
 
 
 def write_csv(path: Path, encoding: str = "utf-8") -> Path:

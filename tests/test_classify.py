@@ -9,7 +9,6 @@ import openpyxl
 import pytest
 
 from digicons.outputs.classified import write_classified_file
-from digicons.outputs.workbook import put
 from digicons.scope.catalogue import Catalogue
 from digicons.scope.classify import (
     AggregateAnswer,
@@ -22,6 +21,7 @@ from digicons.scope.classify import (
 )
 from digicons.scope.codetable import load_code_table
 from digicons.scope.gbt4754 import Level
+from tests.fixtures import put
 
 
 def test_json_shape_for_a_digital_class(catalogue: Catalogue, reference_path: Path) -> None:

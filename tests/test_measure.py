@@ -285,7 +285,7 @@ def test_a_file_with_only_a_header_counts_nothing(tmp_path: Path) -> None:
 def test_title_rows_above_the_header_and_blank_rows_are_skipped(tmp_path: Path) -> None:
     import openpyxl
 
-    from digicons.outputs.workbook import put
+    from tests.fixtures import put
 
     book = openpyxl.Workbook()
     sheet = book.active

@@ -215,6 +215,7 @@ def result(
             code=c.code,
             name=c.name,
             partial=catalogue.is_partial(c.code),
+            parent=c.parent,
         )
         for c in catalogue.categories.values()
     ]
@@ -380,6 +381,7 @@ def _region_cells(
                         name=category.name,
                         partial=catalogue.is_partial(category.code),
                         region=region,
+                        parent=category.parent,
                     )
                 )
     return cells

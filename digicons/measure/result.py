@@ -40,6 +40,7 @@ class Cell(Figures):
     name: str = ""
     partial: bool = False
     region: str | None = None
+    parent: str | None = None  # the category above, from the catalogue (20500 is under 204)
     largest: tuple[Decimal, ...] = ()
     upper_revenue: Decimal = ZERO
     lower_revenue: Decimal = ZERO
@@ -248,6 +249,10 @@ class MeasureResult:
             "revenue_prior": None
             if cell.revenue_prior is None
             else self.convert(cell.revenue_prior),
+            # The revenue of the enterprises that have a 上年同期: growth compares these two.
+            "revenue_comparable": None
+            if cell.revenue_prior is None
+            else self.convert(cell.revenue_matched),
             "yoy_pct": indicators.yoy_pct(cell),
             "share_pct": indicators.share_pct(cell, total),
             "share_change_pp": indicators.share_change_pp(cell, total),

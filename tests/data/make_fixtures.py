@@ -25,8 +25,12 @@ import pyarrow.parquet as pq
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from digicons.outputs.workbook import put  # noqa: E402
-from tests.fixtures import HEADERS, ROWS, code  # noqa: E402
+from tests.fixtures import (  # noqa: E402
+    HEADERS,
+    ROWS,
+    code,
+    put,
+)
 
 FULL_WIDTH = str.maketrans(
     "0123456789.ABCDEFGHIJKLMNOPQRSTUVWXYZ",

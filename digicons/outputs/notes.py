@@ -1,0 +1,211 @@
+"""The 说明 sheet: how the tables were made, in blocks a reader can check.
+
+一、口径 (what was measured), 二、输入 (each file, its size, SHA-256 and lines), 三、核对 (every row
+and every yuan accounted for), 四、处理选择 (the choices that change the figures), 五、来源 (the
+program and the command), 六、警告.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from xlsxwriter.worksheet import Worksheet
+
+from digicons.inputs.normalise import printable
+from digicons.measure.result import MeasureResult
+from digicons.measure.rules import LABELS
+from digicons.outputs.style import ROW_HEIGHT, Styles, lines_needed
+
+WIDTHS = (26, 16, 12, 12, 10, 10, 12, 10)
+LAST = len(WIDTHS) - 1
+VALUE_WIDTH = sum(WIDTHS[1:])
+
+
+@dataclass
+class _Cursor:
+    row: int = 0
+
+
+def _money(result: MeasureResult, value: Decimal) -> float:
+    return float(round(result.convert(value), 2))
+
+
+def write_notes(sheet: Worksheet, styles: Styles, result: MeasureResult) -> None:
+    for index, width in enumerate(WIDTHS):
+        sheet.set_column(index, index, width)
+    at = _Cursor()
+    heading = styles.get(font_name="宋体", font_size=10, bold=True, top=1, valign="vcenter")
+    label = styles.plain("left")
+    wrap = styles.plain("left", wrap=True)
+    small = styles.get(font_name="Consolas", font_size=8, align="left", valign="vcenter")
+    count = styles.cell("count")
+    money = styles.cell("money")
+    header = styles.header(bottom=1)
+
+    def title(text: str) -> None:
+        sheet.set_row(at.row, 24)
+        sheet.merge_range(at.row, 0, at.row, LAST, text, styles.title())
+        at.row += 1
+
+    def block(text: str) -> None:
+        at.row += 1
+        sheet.merge_range(at.row, 0, at.row, LAST, text, heading)
+        at.row += 1
+
+    def pair(name: str, value: object) -> None:
+        text = printable(str(value))
+        sheet.set_row(at.row, ROW_HEIGHT * lines_needed(text, VALUE_WIDTH))
+        sheet.write_string(at.row, 0, name, label)
+        sheet.merge_range(at.row, 1, at.row, LAST, text, wrap)
+        at.row += 1
+
+    def figures(name: str, rows: int | None, revenue: float | None, indent: int = 0) -> None:
+        # The label takes three columns: reasons can be long.
+        text = styles.get(font_name="宋体", font_size=10, indent=indent, valign="vcenter")
+        sheet.merge_range(at.row, 0, at.row, 2, name, text)
+        if rows is not None:
+            sheet.write_number(at.row, 3, rows, count)
+        if revenue is not None:
+            sheet.merge_range(at.row, 4, at.row, 5, revenue, money)
+        at.row += 1
+
+    title("说明")
+    sheet.merge_range(
+        at.row, 0, at.row, LAST, f"统计期：{result.period_label}（{result.period.key}）", label
+    )
+    at.row += 1
+
+    block("一、口径")
+    pair(
+        "统计期",
+        f"{result.period_label}（{result.period.key}，"
+        + ("单季）" if result.quarter_only else "累计）"),
+    )
+    pair(f"{result.scope_name}范围", f"依据{result.scope_source}，行业代码为 GB/T 4754-2017")
+    pair(
+        "行业代码表",
+        str(result.code_table) if result.code_table else "未指定（接受所有存在大类的4位代码）",
+    )
+    comparison = result.comparison
+    if comparison.source == "column":
+        pair("上年同期来源", "输入文件的营业收入上年同期列（同口径：同一企业的上年同期数）")
+    else:
+        pair(
+            "上年同期来源",
+            "上年同期文件（按统一社会信用代码匹配）："
+            + "、".join(p.name for p in comparison.files)
+            + f"；本期 {comparison.unmatched_enterprises:,} 家企业未匹配"
+            f"（营业收入 {_money(result, comparison.unmatched_revenue):,.2f} {result.unit}），"
+            f"上年 {comparison.vanished_enterprises:,} 家企业本期未出现，"
+            f"{comparison.rejected_enterprises:,} 家本期被剔除",
+        )
+    if result.quarter is not None:
+        quarter = result.quarter
+        pair(
+            "单季度推算",
+            "本期累计减同一企业的上期累计："
+            + "、".join(p.name for p in quarter.files)
+            + f"；{quarter.without_previous:,} 家企业上期无数据（按本期累计计入），"
+            f"上期 {quarter.vanished_enterprises:,} 家企业本期未出现"
+            f"（营业收入 {_money(result, quarter.vanished_revenue):,.2f} {result.unit}），"
+            f"{quarter.rejected_enterprises:,} 家本期被剔除",
+        )
+    level = {"province": "省级", "city": "地级", "county": "县级"}[result.region_level]
+    pair("地区", f"按区划代码（GB/T 2260）{level}汇总")
+
+    block("二、输入")
+    columns = (
+        "文件",
+        "读取方式",
+        "大小（字节）",
+        "读取行数",
+        "数据行",
+        "空行",
+        "并入跨行记录",
+        "合计行",
+    )
+    for index, text in enumerate(columns):
+        sheet.write_string(at.row, index, text, header)
+    at.row += 1
+    for source in result.sources:
+        sheet.write_string(at.row, 0, printable(source.path.name), label)
+        sheet.write_string(at.row, 1, source.detail, label)
+        for index, value in enumerate(
+            (
+                source.size,
+                source.rows_read,
+                source.data_lines,
+                source.blank_lines,
+                source.swallowed_lines,
+                source.total_rows,
+            ),
+            start=2,
+        ):
+            sheet.write_number(at.row, index, value, count)
+        at.row += 1
+        sheet.write_string(at.row, 0, "  SHA-256", label)
+        sheet.merge_range(at.row, 1, at.row, LAST, source.sha256, small)
+        at.row += 1
+    for note in result.notes:
+        pair("注", note)
+
+    block(f"三、核对（行数与营业收入全部可追溯；营业收入单位：{result.unit}）")
+    sheet.merge_range(at.row, 0, at.row, 2, "项目", header)
+    sheet.write_string(at.row, 3, "行数", header)
+    sheet.merge_range(at.row, 4, at.row, 5, "营业收入", header)
+    at.row += 1
+    rec = result.reconciliation
+    figures("读取", rec.rows_read, _money(result, rec.revenue_read))
+    figures("  数字消费", rec.rows["digital"], _money(result, rec.revenue["digital"]))
+    figures("  非数字消费", rec.rows["not_digital"], _money(result, rec.revenue["not_digital"]))
+    figures("  剔除", rec.rows["rejected"], _money(result, rec.revenue["rejected"]))
+    for key, (rows, revenue) in result.rejects_by_reason.items():
+        figures(LABELS[key], rows, _money(result, revenue), indent=3)
+    figures("有质量标记的保留行", result.flagged_rows, None)
+    if rec.total_rows:
+        figures("合计行（不计入）", rec.total_rows, _money(result, rec.total_revenue))
+        for source in result.sources:
+            if source.total_rows:
+                figures(
+                    f"  {source.path.name} 各行之和",
+                    source.rows_read,
+                    _money(result, source.revenue_read),
+                )
+
+    block("四、处理选择")
+    pair("金额单位", f"表中为{result.unit}；输入数据为{result.input_unit}")
+    pair("部分行业（*）", result.treatment.description)
+    if result.without_share:
+        pair("缺少折算系数的行", f"{result.without_share:,} 行（按全部计入）")
+    pair("上下限", "并列上限与下限" if result.bounds else "不列示")
+    pair(
+        "保密处理",
+        result.disclosure.description if result.disclosure else "未作保密处理（内部使用）",
+    )
+    if result.disclosure is not None:
+        pair("隐蔽单元格", f"{len(result.suppressed):,} 个")
+
+    made = result.provenance
+    block("五、来源")
+    pair("程序", f"digicons {made.digicons_version}" if made else "digicons")
+    if made is not None:
+        pair("命令", made.command or "（库调用）")
+        pair("开始时间", made.started)
+        pair("用时（秒）", f"{made.duration_seconds:.2f}")
+
+    block("六、警告")
+    if not result.warnings:
+        pair("", "无")
+    for warning in result.warnings:
+        pair(warning.code, warning.message)
+
+    sheet.set_paper(9)
+    sheet.set_portrait()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(0, 1)
+    sheet.set_margins(left=0.6, right=0.6, top=0.7, bottom=0.8)
+    sheet.set_footer("&C第 &P 页 共 &N 页", {"margin": 0.3})
+    sheet.center_horizontally()
+    sheet.print_area(0, 0, at.row - 1, LAST)
+    sheet.hide_gridlines(2)
