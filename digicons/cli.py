@@ -44,7 +44,7 @@ app = typer.Typer(
 )
 P = ParamSpec("P")
 R = TypeVar("R")
-_state: dict[str, Any] = {"debug": False, "argv": None}
+_state: dict[str, Any] = {"debug": False, "argv": None, "interrupted": False}
 INTERNAL_ERROR = 70
 INTERRUPTED = 130
 
@@ -66,6 +66,17 @@ def handled(command: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
+        except BaseException:
+            # A signal can reach a library that turns it into an error of its own (DuckDB
+            # reports an interrupted query): whatever surfaces, an interrupted run exits 130.
+            if _state["interrupted"] and not _state["debug"]:
+                raise typer.Exit(INTERRUPTED) from None
+            raise
+
+    @functools.wraps(command)
+    def translated(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return wrapper(*args, **kwargs)
         except DigiconsError as exc:
             if _state["debug"]:
                 raise
@@ -85,7 +96,7 @@ def handled(command: Callable[P, R]) -> Callable[P, R]:
             )
             raise typer.Exit(INTERNAL_ERROR) from None
 
-    return wrapper
+    return translated
 
 
 def _version(value: bool) -> None:
@@ -315,6 +326,14 @@ def measure(
     dominance: Annotated[
         str, typer.Option("--dominance", help="With --confidential: top n hold > k% (n,k).")
     ] = "2,85",
+    protection: Annotated[
+        str,
+        typer.Option(
+            "--protection",
+            help="With --confidential: a hidden sensitive value must stay uncertain by at least "
+            "this % below and above (default 10, as τ-Argus's MAN(10)).",
+        ),
+    ] = "10",
     max_rejected: Annotated[
         str,
         typer.Option(
@@ -338,7 +357,7 @@ def measure(
     from digicons.inputs.headers import parse_column_overrides
     from digicons.measure import MeasureOptions
     from digicons.measure import measure as run_measure
-    from digicons.measure.disclosure import DisclosureRules, parse_dominance
+    from digicons.measure.disclosure import DisclosureRules, parse_dominance, parse_protection
     from digicons.measure.partial import parse_treatment
     from digicons.outputs import check_outputs, write_all
     from digicons.outputs.jsondoc import dumps, result_json
@@ -349,7 +368,7 @@ def measure(
     rules = None
     if confidential:
         n, k = parse_dominance(dominance)
-        rules = DisclosureRules(min_enterprises, n, k)
+        rules = DisclosureRules(min_enterprises, n, k, parse_protection(protection))
     codes_table = _code_table(codes)
     options = MeasureOptions(
         inputs=inputs,
@@ -384,6 +403,9 @@ def measure(
         check_writable(target)
     with console.stderr.status("measuring…") as status:
         result = run_measure(options, progress=status.update)
+    if _state["interrupted"]:  # a signal some library swallowed: stop before writing anything
+        result.close()
+        raise Interrupted()
     try:
         document = result_json(result)
         outputs = plan_measure_outputs(
@@ -419,6 +441,10 @@ def sample(
     dirty_rate: Annotated[
         float, typer.Option("--dirty-rate", help="Share of rows given a deliberate defect.")
     ] = 0.002,
+    regions: Annotated[
+        str,
+        typer.Option("--regions", help="beijing (the 16 districts) or provinces (the 31)."),
+    ] = "beijing",
 ) -> None:
     """Write a deterministic synthetic quarter of enterprise data. 生成样例数据.
 
@@ -426,21 +452,25 @@ def sample(
     """
     from digicons.sample import SampleSpec, write_sample
 
-    spec = SampleSpec(rows, parse_period(period), seed, dirty_rate)
+    if regions not in ("beijing", "provinces"):
+        raise UsageError(f"--regions {regions}：应为 beijing 或 provinces")
+    spec = SampleSpec(rows, parse_period(period), seed, dirty_rate, regions)
     written = write_sample(spec, output)
     console.stderr.print(f"{written:,} 行 → {output}")
 
 
 def _stop(signum: int, _frame: FrameType | None) -> None:
-    """SIGTERM and SIGHUP stop a run as Ctrl-C does: unwinding, so that every temporary file
-    and staged output is removed on the way out."""
+    """Ctrl-C, SIGTERM and SIGHUP stop a run the same way: unwinding, so that every temporary
+    file and staged output is removed on the way out. The flag survives a library that catches
+    the interrupt and reports it as an error of its own."""
+    _state["interrupted"] = True
     raise KeyboardInterrupt
 
 
 def main() -> Any:
     """Console-script entry point."""
     _state["argv"] = list(sys.argv)
-    for name in ("SIGTERM", "SIGHUP"):
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _stop)
     return app()

@@ -95,6 +95,13 @@ _NAME_TAILS = (
 DIGITAL_SHARE = 0.35
 
 
+def provinces() -> tuple[str, ...]:
+    """The 31 provincial-level divisions (GB/T 2260), from classification/gbt2260_regions.csv."""
+    from digicons.scope.regions import region_levels
+
+    return tuple(code for code, level in region_levels().items() if level == "province")
+
+
 @dataclass(frozen=True)
 class SampleSpec:
     """What to generate."""
@@ -103,6 +110,7 @@ class SampleSpec:
     period: Period
     seed: int = 2021
     dirty_rate: float = 0.002  # share of rows with a deliberate defect, to exercise rejects
+    regions: str = "beijing"  # beijing: the 16 districts; provinces: the 31 provinces
 
 
 def generate(spec: SampleSpec) -> pa.Table:
@@ -117,7 +125,8 @@ def generate(spec: SampleSpec) -> pa.Table:
         digital, DIGITAL_SHARE / digital.sum(), (1 - DIGITAL_SHARE) / (~digital).sum()
     )
     codes = np.array(CLASSES)[rng.choice(len(CLASSES), size=n, p=weights)]
-    regions = np.array(DISTRICTS)[rng.integers(0, len(DISTRICTS), size=n)]
+    places = DISTRICTS if spec.regions == "beijing" else provinces()
+    regions = np.array(places)[rng.integers(0, len(places), size=n)]
     revenue = np.round(rng.lognormal(mean=8.0, sigma=1.8, size=n), 1)
     growth = rng.normal(0.08, 0.12, size=n).clip(-0.9, 3.0)
     prior = np.round(revenue / (1 + growth), 1)

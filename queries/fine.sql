@@ -32,6 +32,7 @@ SELECT
 --#endif
 --#if top
     max(revenue, {{top_n}}) AS largest,
+    min(least(revenue, coalesce(revenue_prior, 0))) AS smallest,
 --#endif
     any_value(struct_pack(
         file_idx := file_idx, row_no := row_no,

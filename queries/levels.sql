@@ -37,6 +37,8 @@ SELECT
         1,
         {{top_n}}
     ) AS largest,
+    -- Weights are not negative: a cell's least contribution has the sign of its least row.
+    min(s.smallest) FILTER (WHERE s.status = 'digital') AS smallest,
 --#endif
     sum(s.revenue) FILTER (WHERE s.status IN ('digital', 'not_digital') AND s.minor IS NOT NULL)
         AS upper_revenue,

@@ -55,6 +55,8 @@ recharged AS (
                 WHEN c.revenue_prior IS NOT NULL THEN c.revenue END AS revenue_matched,
 --#if top
             CASE WHEN c.code IS NULL THEN c.largest ELSE [c.revenue] END AS largest,
+            CASE WHEN c.code IS NULL THEN c.smallest
+                ELSE least(c.revenue, coalesce(c.revenue_prior, 0)) END AS smallest,
 --#endif
             CASE WHEN c.code IS NOT NULL AND c.revenue < 0
                 THEN c.flag_bits | {{negative_bit}} ELSE c.flag_bits END AS flag_bits

@@ -9,13 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from digicons.cli import app
 from digicons.measure import MeasureOptions, MeasureResult, measure
-from digicons.measure.disclosure import DisclosureRules, Sensitive, primary, suppress
+from digicons.measure.disclosure import DisclosureRules, Sensitive, primary
 from digicons.measure.keys import region_key
 from digicons.measure.partial import PartialTreatment
 from digicons.outputs.jsondoc import result_json
@@ -260,17 +258,6 @@ def test_dominance_rule() -> None:
     assert not primary(Sensitive(10, Decimal(100), (Decimal(80), Decimal(5))), rules)
     assert primary(Sensitive(2, Decimal(100), (Decimal(50), Decimal(50))), rules)
     assert not primary(Sensitive(0, Decimal(0), ()), rules)
-
-
-@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 1000)), min_size=2, max_size=8))
-def test_property_no_group_has_a_single_hidden_cell(children: list[tuple[int, int]]) -> None:
-    cells = {f"c{i}": Sensitive(n, Decimal(v), (Decimal(v),)) for i, (n, v) in enumerate(children)}
-    cells["p"] = Sensitive(sum(n for n, _ in children), Decimal(sum(v for _, v in children)), ())
-    groups = [("p", [f"c{i}" for i in range(len(children))])]
-    hidden = suppress(cells, groups, DisclosureRules())
-    members = ["p", *groups[0][1]]
-    visible_nonempty = [m for m in members if m not in hidden and cells[m].enterprises > 0]
-    assert sum(m in hidden for m in members) != 1 or not visible_nonempty
 
 
 def test_cli_confidential_and_prior(tmp_path: Path) -> None:

@@ -66,7 +66,10 @@ _LEVEL_COLUMNS = (
     "upper_revenue",
     "lower_revenue",
 )
-_FLAGGED_COLUMNS = {"side": ("side_missing", "side_missing_revenue"), "top": ("largest",)}
+_FLAGGED_COLUMNS = {
+    "side": ("side_missing", "side_missing_revenue"),
+    "top": ("largest", "smallest"),
+}
 _SIDE_COLUMNS = ("vanished_enterprises", "vanished_revenue", "rejected_enterprises")
 _FILE_COLUMNS = ("file_idx", "rows", "revenue", "total_rows", "total_revenue")
 _ISSUE_COLUMNS = ("status", "reason", "kept_key", "flag_bits", "details")
@@ -145,12 +148,14 @@ def _amount(record: Record | None, key: str) -> Decimal:
 
 def _cell(record: Record | None, **labels: Any) -> Cell:
     prior = None if record is None else record["revenue_prior"]
+    smallest = None if record is None else record.get("smallest")
     return Cell(
         enterprises=int((record or {}).get("enterprises") or 0),
         revenue=_amount(record, "revenue"),
         revenue_prior=None if prior is None else Decimal(prior),
         revenue_matched=_amount(record, "revenue_matched"),
         largest=tuple(Decimal(v) for v in (record or {}).get("largest") or ()),
+        smallest=None if smallest is None else Decimal(smallest),
         upper_revenue=_amount(record, "upper_revenue"),
         lower_revenue=_amount(record, "lower_revenue"),
         **labels,
@@ -166,6 +171,8 @@ def _merge(records: list[Record], top_n: int) -> Record:
     merged["revenue_prior"] = sum(priors, ZERO) if priors else None
     largest = sorted((v for r in records for v in (r.get("largest") or ())), reverse=True)
     merged["largest"] = largest[:top_n]
+    smallest = [r["smallest"] for r in records if r.get("smallest") is not None]
+    merged["smallest"] = min(smallest) if smallest else None
     return merged
 
 

@@ -93,6 +93,11 @@ class Runner:
             yield
         except duckdb.Error as exc:
             raise translate(exc, self.files, self.scratch) from exc
+        except RuntimeError as exc:
+            # An interrupted query read through an Arrow stream surfaces as a RuntimeError.
+            if "interrupted" in str(exc).lower():
+                raise Interrupted() from exc
+            raise
 
     @contextmanager
     def watched(self, stage: str) -> Iterator[None]:

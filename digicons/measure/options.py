@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from digicons.measure.disclosure import DisclosureRules
+from digicons.measure.disclosure.rules import DisclosureRules
 from digicons.measure.partial import PartialTreatment
 from digicons.scope.codetable import CodeTable
 

@@ -15,13 +15,13 @@ import pyarrow.parquet as pq
 
 from digicons.inputs.sources import InputFile
 from digicons.measure import indicators
-from digicons.measure.disclosure import DisclosureRules
 from digicons.measure.indicators import Figures
 from digicons.measure.partial import PartialTreatment
 from digicons.period import Period
 from digicons.units import convert
 
 if TYPE_CHECKING:
+    from digicons.measure.disclosure import DisclosureAudit, DisclosureRules
     from digicons.measure.guards import RunWarning
 
 STATUSES = ("digital", "not_digital", "rejected")
@@ -41,6 +41,7 @@ class Cell(Figures):
     partial: bool = False
     region: str | None = None
     parent: str | None = None  # the category above, from the catalogue (20500 is under 204)
+    smallest: Decimal | None = None  # the least contribution (with --confidential): any < 0?
     largest: tuple[Decimal, ...] = ()
     upper_revenue: Decimal = ZERO
     lower_revenue: Decimal = ZERO
@@ -190,6 +191,7 @@ class MeasureResult:
     provenance: Provenance | None = None
     disclosure: DisclosureRules | None = None
     suppressed: frozenset[CellKey] = frozenset()
+    audit: DisclosureAudit | None = None
     _region_totals: dict[str, Cell] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -27,6 +27,8 @@ def _row(result: MeasureResult, cell: Cell) -> dict[str, Any]:
         row = {"region": cell.region, "region_name": region_name(cell.region), **row}
     row.update({k: _number(v) for k, v in result.values(cell).items()})
     row["suppressed"] = result.is_suppressed(cell)
+    if result.audit is not None and cell.key in result.suppressed:
+        row["audit"] = _audit(result, cell)
     return row
 
 
@@ -87,7 +89,15 @@ def result_json(result: MeasureResult) -> dict[str, Any]:
         else {
             "min_enterprises": rules.min_enterprises,
             "dominance": [rules.dominance_n, float(rules.dominance_k)],
+            "protection_pct": float(rules.protection),
             "suppressed_cells": len(result.suppressed),
+            "primary_cells": len(result.audit.primary) if result.audit else None,
+            "secondary_cells": len(result.audit.secondary) if result.audit else None,
+            "hidden_revenue_pct": {
+                table: float(share) for table, share in result.audit.hidden_share.items()
+            }
+            if result.audit
+            else None,
         },
         "reconciliation": reconciliation,
         "rejects_by_reason": {
@@ -138,3 +148,26 @@ def dumps(document: object) -> str:
     import json
 
     return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def _audit(result: MeasureResult, cell: Cell) -> dict[str, Any]:
+    """A suppressed cell's feasible interval, as an attacker can work it out (output unit)."""
+    audit = result.audit
+    assert audit is not None
+
+    def interval(measure: str) -> tuple[float | None, float | None]:
+        low, high = audit.intervals.get((cell.key, measure), (None, None))
+        scale = float(result.convert(Decimal(1)))
+        return (
+            None if low is None else low * scale,
+            None if high is None else high * scale,
+        )
+
+    lower, upper = interval("revenue")
+    prior_lower, prior_upper = interval("revenue_prior")
+    return {
+        "primary": cell.key in audit.primary,
+        "lower": lower,
+        "upper": upper,
+        "revenue_prior": {"lower": prior_lower, "upper": prior_upper},
+    }

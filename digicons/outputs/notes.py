@@ -183,8 +183,23 @@ def write_notes(sheet: Worksheet, styles: Styles, result: MeasureResult) -> None
         "保密处理",
         result.disclosure.description if result.disclosure else "未作保密处理（内部使用）",
     )
-    if result.disclosure is not None:
-        pair("隐蔽单元格", f"{len(result.suppressed):,} 个")
+    if result.disclosure is not None and result.audit is not None:
+        audit = result.audit
+        tables = {"minor": "小类表", "region_medium": "地区×中类表"}
+        shares = "，".join(
+            f"{tables[name]} {share:.1f}%" for name, share in audit.hidden_share.items()
+        )
+        pair(
+            "隐蔽单元格",
+            f"共 {len(result.suppressed):,} 个：敏感单元格（一次隐蔽）{len(audit.primary):,} 个，"
+            f"为保护其而隐蔽（二次隐蔽）{len(audit.secondary):,} 个；保护水平 "
+            f"{result.disclosure.protection}%；隐蔽的营业收入占合计：{shares or '—'}",
+        )
+        pair(
+            "核验",
+            "已对每个隐蔽单元格求解攻击者的线性规划（HiGHS），其可能取值区间见 JSON 的 audit；"
+            "每个敏感单元格的区间上下均不少于真实值的保护水平",
+        )
 
     made = result.provenance
     block("五、来源")

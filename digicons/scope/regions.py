@@ -20,6 +20,15 @@ def region_names() -> dict[str, str]:
     }
 
 
+@cache
+def region_levels() -> dict[str, str]:
+    """Code → level (province, city, county) for the divisions the project knows."""
+    return {
+        row["code"]: row["level"]
+        for row in data_rows(resource_dir("classification") / "gbt2260_regions.csv")
+    }
+
+
 def region_name(code: str) -> str:
     """The name of a region code; the code itself when unknown."""
     if code == "":

@@ -1,0 +1,224 @@
+"""Issue 11: confidentiality that holds against an attacker's linear program.
+
+The attacker (tests/attacker.py) is built apart from digicons' own audit: from the published JSON
+and the catalogue's hierarchy only, solved with scipy. Each example below was run on the code
+before this change too; its suppression pattern is restated here and shown to be unsafe.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from digicons.cli import app
+from digicons.measure import MeasureOptions, measure
+from digicons.measure.disclosure import DisclosureRules
+from digicons.outputs.jsondoc import result_json
+from tests import fixtures
+from tests.attacker import Key, interval, published
+
+runner = CliRunner()
+CLASS = {"101": "3911", "102": "3922", "103": "3951", "104": "3961", "105": "3984"}
+Plan = dict[tuple[str, str], list[float]]
+
+
+def write(path: Path, plan: Plan) -> Path:
+    """One enterprise per revenue, in (district, medium of major 1); 上年同期 equal to revenue."""
+    lines = ["统一社会信用代码,单位详细名称,行业代码,区划代码,营业收入,营业收入上年同期"]
+    n = 0
+    for (region, medium), revenues in plan.items():
+        for revenue in revenues:
+            n += 1
+            body = f"91110105MB{n:07d}"
+            lines.append(
+                f"{fixtures.code(body)},企业{n},{CLASS[medium]},{region},{revenue},{revenue}"
+            )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def protected(tmp_path: Path, plan: Plan, *extra: str) -> dict[str, Any]:
+    path = write(tmp_path / "q.csv", plan)
+    result = runner.invoke(
+        app, [*fixtures.measure_args(path, "--confidential", "--json", "-"), *extra]
+    )
+    assert result.exit_code == 0, result.stderr
+    document: dict[str, Any] = json.loads(result.stdout)
+    return document
+
+
+def reveal_except(truth: dict[str, Any], hidden: set[Key], measure: str) -> dict[Key, Any]:
+    """What an attacker would see had only `hidden` been suppressed (`truth`: the same run
+    without --confidential)."""
+    values = published(truth, measure)
+    return {key: None if key in hidden else value for key, value in values.items()}
+
+
+def truth_of(tmp_path: Path, plan: Plan) -> dict[str, Any]:
+    """The same run without --confidential: every true figure."""
+    path = write(tmp_path / "t.csv", plan)
+    result = runner.invoke(app, fixtures.measure_args(path, "--json", "-"))
+    document: dict[str, Any] = json.loads(result.stdout)
+    return document
+
+
+def assert_protected(
+    document: dict[str, Any], truth_document: dict[str, Any], measure: str, level: float = 0.10
+) -> int:
+    """Every primary cell's interval reaches `level` of its value below and above it; returns
+    how many primary cells were checked."""
+    cells = published(document, measure)
+    checked = 0
+    truth = {k: v for k, v in published(truth_document, measure).items() if v is not None}
+    for row in [*document["rows"], *document["regions"]["rows"]]:
+        if not row.get("audit", {}).get("primary"):
+            continue
+        key: Key = (row.get("region"), row["code"])
+        value = truth[key]
+        low, high = interval(cells, key)
+        need = level * abs(value)
+        assert high - value >= need - 1e-6 and value - low >= need - 1e-6, (key, low, value, high)
+        checked += 1
+    return checked
+
+
+BRIDGE: Plan = {
+    ("110101", "101"): [300, 310, 320],
+    ("110101", "102"): [400, 410, 420],
+    ("110101", "104"): [0],  # one enterprise with no revenue this quarter
+    ("110101", "105"): [900, 910, 920],
+    ("110102", "101"): [150],
+    ("110102", "102"): [160],
+    ("110102", "103"): [116.5],  # 11.65 万元: the enterprise to protect
+    ("110102", "105"): [950, 960, 970],
+}
+
+
+def test_the_bridge_example(tmp_path: Path) -> None:
+    document = protected(tmp_path, BRIDGE)
+    truth = truth_of(tmp_path, BRIDGE)
+    # The old rule ("never one hidden cell in a group") hid exactly these ten cells: every group
+    # kept two, yet (110102, 103) cannot exceed its own value, 11.65: (110101 major 1 − its 105)
+    # + (110102 major 1 − its 105) − national 101 − national 102 = 11.65 + the zero of 104.
+    old = {
+        ("110101", "101"),
+        ("110101", "102"),
+        ("110101", "104"),
+        ("110102", "101"),
+        ("110102", "102"),
+        ("110102", "103"),
+        (None, "103"),
+        (None, "10306"),
+        (None, "104"),
+        (None, "10404"),
+    }
+    low, high = interval(reveal_except(truth, old, "revenue"), ("110102", "103"))
+    assert low == pytest.approx(0.0) and high == pytest.approx(11.65)
+    # Now every sensitive cell reaches 10 % both ways, in revenue and in 上年同期. The eight:
+    # 110102's 101, 102, 103; 110101's 104; national 103, 10306, 104, 10404 (one enterprise each).
+    assert assert_protected(document, truth, "revenue") == 8
+    assert assert_protected(document, truth, "revenue_prior") == 8
+    row = next(
+        r for r in document["regions"]["rows"] if (r["region"], r["code"]) == ("110102", "103")
+    )
+    assert row["suppressed"] and row["audit"]["primary"]
+    assert row["audit"]["upper"] >= 11.65 * 1.1 and row["audit"]["lower"] <= 11.65 * 0.9
+
+
+FOUR_BY_FOUR_SINGLES = {(0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (2, 2), (2, 3), (3, 2), (3, 3)}
+
+
+def four_by_four() -> Plan:
+    """sdcTable's counter-example: nine single-enterprise cells; every row and column of the 4 × 4
+    table (districts × mediums) holds two of them."""
+    districts = ["110101", "110102", "110103", "110104"]
+    mediums = ["101", "102", "103", "104"]
+    plan: Plan = {}
+    for i, region in enumerate(districts):
+        for j, medium in enumerate(mediums):
+            single = (i, j) in FOUR_BY_FOUR_SINGLES
+            plan[(region, medium)] = [100 + 10 * i + j] if single else [200 + i, 210 + j, 220 + i]
+    return plan
+
+
+def test_the_four_by_four_counter_example(tmp_path: Path) -> None:
+    plan = four_by_four()
+    document = protected(tmp_path, plan)
+    truth = truth_of(tmp_path, plan)
+    districts = ["110101", "110102", "110103", "110104"]
+    mediums = ["101", "102", "103", "104"]
+    singles = {(districts[i], mediums[j]) for i, j in FOUR_BY_FOUR_SINGLES}
+    # The old rule added nothing to the nine (each row and column already held two), and rows 1
+    # and 2 minus columns 101 and 102 recover (110101, 103) exactly.
+    low, high = interval(reveal_except(truth, set(singles), "revenue"), ("110101", "103"))
+    assert low == pytest.approx(10.2) and high == pytest.approx(10.2)
+    assert assert_protected(document, truth, "revenue") == 9
+    assert assert_protected(document, truth, "revenue_prior") == 9
+    secondary = document["disclosure"]["secondary_cells"]
+    assert 1 <= secondary <= 4  # never far more than needed
+
+
+def test_dominance_takes_the_n_largest(tmp_path: Path) -> None:
+    # Medium 101 of district 110101: four enterprises; the three largest hold 95 %, the two
+    # largest 70 %.
+    plan: Plan = {("110101", "101"): [400, 300, 250, 50], ("110101", "102"): [300, 310, 320]}
+    document = protected(tmp_path, plan, "--dominance", "3,90")
+    rows = {r["code"]: r for r in document["rows"]}
+    assert rows["101"]["suppressed"] and rows["101"]["audit"]["primary"]
+    two = protected(tmp_path, plan, "--dominance", "2,90")
+    assert not {r["code"]: r for r in two["rows"]}["101"]["suppressed"]
+
+
+def test_the_audit_is_reported(tmp_path: Path) -> None:
+    document = protected(tmp_path, four_by_four())
+    disclosure = document["disclosure"]
+    assert disclosure["protection_pct"] == 10.0
+    assert disclosure["primary_cells"] >= 9
+    assert (
+        disclosure["suppressed_cells"]
+        == disclosure["primary_cells"] + disclosure["secondary_cells"]
+    )
+    assert 0 < disclosure["hidden_revenue_pct"]["region_medium"] < 100
+    audited = [r for r in document["regions"]["rows"] if r["suppressed"]]
+    assert audited and all("lower" in r["audit"] and "upper" in r["audit"] for r in audited)
+    notes = openpyxl.load_workbook(tmp_path / "t.xlsx")["说明"]
+    text = " ".join(str(c.value) for row in notes.iter_rows() for c in row if c.value)
+    assert "二次隐蔽" in text and "保护水平 10%" in text
+
+
+def test_a_stricter_protection_level_hides_more(tmp_path: Path) -> None:
+    plan = four_by_four()
+    ten = protected(tmp_path, plan)["disclosure"]["suppressed_cells"]
+    fifty = protected(tmp_path, plan, "--protection", "50")
+    assert fifty["disclosure"]["suppressed_cells"] >= ten
+    assert assert_protected(fifty, truth_of(tmp_path, plan), "revenue", level=0.5) == 9
+
+
+cell_plan = st.dictionaries(
+    st.tuples(
+        st.sampled_from(["110101", "110102", "110105"]), st.sampled_from(["101", "102", "103"])
+    ),
+    st.lists(st.integers(1, 500).map(float), min_size=1, max_size=4),
+    min_size=2,
+    max_size=9,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cell_plan)
+def test_property_the_attacker_never_narrows_a_sensitive_cell(plan: Plan) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = write(Path(folder) / "q.csv", plan)
+        result = measure(MeasureOptions([path], period="2024Q3", disclosure=DisclosureRules()))
+        document = result_json(result)
+        truth = result_json(measure(MeasureOptions([path], period="2024Q3")))
+    assert_protected(document, truth, "revenue")
+    assert_protected(document, truth, "revenue_prior")
