@@ -24,6 +24,10 @@ test: lint
 demo: $(STAMP)
 	mkdir -p demo
 	$(BIN)/digicons measure data/sample/ --period 2024Q3 -o demo/tables.xlsx --json demo/result.json --rejects demo/rejects.csv
+	$(BIN)/digicons company 9111011762588741X6 --in data/sample/ --period 2024Q3
+	$(BIN)/digicons measure data/series/beijing_2024Q1.csv -p 2024Q1 -o demo/2024Q1.xlsx --json demo/2024Q1.json >/dev/null
+	$(BIN)/digicons measure data/series/beijing_2024Q2.csv -p 2024Q2 -o demo/2024Q2.xlsx --json demo/2024Q2.json >/dev/null
+	$(BIN)/digicons series demo/2024Q1.json demo/2024Q2.json demo/result.json -o demo/series.xlsx --json demo/series.json
 
 # The demo workbook as a printer sees it: LibreOffice prints it to PDF, poppler turns the pages
 # into PNG images. Needs: apt-get install -y libreoffice-calc fonts-noto-cjk poppler-utils

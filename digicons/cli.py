@@ -8,6 +8,7 @@ run again with --debug); 130 interrupted (Ctrl-C, SIGTERM, SIGHUP), after cleani
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import io
 import json
@@ -19,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
 from types import FrameType
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeAlias, TypeVar
 
 import typer
 
@@ -36,6 +37,9 @@ from digicons.scope.classify import (
 )
 from digicons.scope.codetable import CodeTable, load_code_table, locate_code_table
 
+if TYPE_CHECKING:
+    from digicons.measure import MeasureOptions
+
 app = typer.Typer(
     help="digicons: measure digital consumption (数字消费) from enterprise data.",
     no_args_is_help=True,
@@ -47,6 +51,7 @@ R = TypeVar("R")
 _state: dict[str, Any] = {"debug": False, "argv": None, "interrupted": False}
 INTERNAL_ERROR = 70
 INTERRUPTED = 130
+UnraisableHook: TypeAlias = Callable[[Any], object]
 
 CodesOption = Annotated[
     Path | None,
@@ -56,6 +61,34 @@ CodesOption = Annotated[
         "Default: $DIGICONS_CODES, then ~/.config/digicons/codes.csv.",
         show_default=False,
     ),
+]
+
+PeriodOption = Annotated[
+    str | None,
+    typer.Option("--period", "-p", help="Quarter of the data, e.g. 2024Q3 (报告期)."),
+]
+UnitOption = Annotated[str, typer.Option("--unit", help="Unit of amounts: 元/千元/万元/亿元.")]
+InputUnitOption = Annotated[
+    str | None, typer.Option("--input-unit", help="Revenue unit of the input (default 千元).")
+]
+EncodingOption = Annotated[
+    str | None,
+    typer.Option("--encoding", help="Force the CSV encoding: utf-8, gbk or utf-16."),
+]
+ColumnsOption = Annotated[
+    list[str] | None,
+    typer.Option("--columns", help="Map headers: revenue=本季收入,name=单位名称."),
+]
+SheetOption = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet",
+        help="Workbook sheet to read (name, or number from 1). "
+        "Default: the one sheet with the required headers.",
+    ),
+]
+RegionLevelOption = Annotated[
+    str, typer.Option("--region-level", help="Roll regions up: province, city or county.")
 ]
 
 
@@ -120,6 +153,32 @@ def main_options(
 def _code_table(codes: Path | None) -> CodeTable | None:
     path = locate_code_table(codes)
     return None if path is None else load_code_table(path)
+
+
+def _reading(
+    inputs: list[Path],
+    period: str | None,
+    input_unit: str | None,
+    unit: str,
+    encoding: str | None,
+    columns: list[str] | None,
+    sheet: str | None,
+    codes: Path | None,
+) -> MeasureOptions:
+    """How the enterprise files are read: the options measure and company share."""
+    from digicons.inputs.headers import parse_column_overrides
+    from digicons.measure import MeasureOptions
+
+    return MeasureOptions(
+        inputs=inputs,
+        period=period,
+        input_unit=input_unit,
+        unit=unit,
+        encoding=encoding,
+        columns=parse_column_overrides(columns or []),
+        sheet=sheet,
+        codes=_code_table(codes),
+    )
 
 
 def _command_line(context: typer.Context) -> str:
@@ -254,10 +313,7 @@ def measure(
         list[Path],
         typer.Argument(metavar="INPUT...", help="CSV/Excel/Parquet files, folders or globs."),
     ],
-    period: Annotated[
-        str | None,
-        typer.Option("--period", "-p", help="Quarter of the data, e.g. 2024Q3 (报告期)."),
-    ] = None,
+    period: PeriodOption = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Excel workbook to write (.xlsx).")
     ] = None,
@@ -267,28 +323,11 @@ def measure(
     rejects: Annotated[
         Path | None, typer.Option("--rejects", help="Write every rejected row to this CSV.")
     ] = None,
-    input_unit: Annotated[
-        str | None, typer.Option("--input-unit", help="Revenue unit of the input (default 千元).")
-    ] = None,
-    unit: Annotated[
-        str, typer.Option("--unit", help="Unit of the tables: 元/千元/万元/亿元.")
-    ] = "万元",
-    encoding: Annotated[
-        str | None,
-        typer.Option("--encoding", help="Force the CSV encoding: utf-8, gbk or utf-16."),
-    ] = None,
-    columns: Annotated[
-        list[str] | None,
-        typer.Option("--columns", help="Map headers: revenue=本季收入,name=单位名称."),
-    ] = None,
-    sheet: Annotated[
-        str | None,
-        typer.Option(
-            "--sheet",
-            help="Workbook sheet to read (name, or number from 1). "
-            "Default: the one sheet with the required headers.",
-        ),
-    ] = None,
+    input_unit: InputUnitOption = None,
+    unit: UnitOption = "万元",
+    encoding: EncodingOption = None,
+    columns: ColumnsOption = None,
+    sheet: SheetOption = None,
     codes: CodesOption = None,
     prior: Annotated[
         list[Path] | None,
@@ -303,9 +342,7 @@ def measure(
             help="Previous cumulative file(s) of the same year: derive the single quarter.",
         ),
     ] = None,
-    region_level: Annotated[
-        str, typer.Option("--region-level", help="Roll regions up: province, city or county.")
-    ] = "county",
+    region_level: RegionLevelOption = "county",
     partial: Annotated[
         str,
         typer.Option("--partial", help="Partial (*) industries: full, exclude, shares or list."),
@@ -354,8 +391,6 @@ def measure(
     """
     # Imported here: duckdb, pyarrow and the writers take a second to load, `classify` needs none.
     from digicons.inputs.files import expand_inputs
-    from digicons.inputs.headers import parse_column_overrides
-    from digicons.measure import MeasureOptions
     from digicons.measure import measure as run_measure
     from digicons.measure.disclosure import DisclosureRules, parse_dominance, parse_protection
     from digicons.measure.partial import parse_treatment
@@ -369,16 +404,9 @@ def measure(
     if confidential:
         n, k = parse_dominance(dominance)
         rules = DisclosureRules(min_enterprises, n, k, parse_protection(protection))
-    codes_table = _code_table(codes)
-    options = MeasureOptions(
-        inputs=inputs,
-        period=period,
-        input_unit=input_unit,
-        unit=unit,
-        encoding=encoding,
-        columns=parse_column_overrides(columns or []),
-        sheet=sheet,
-        codes=codes_table,
+    reading = _reading(inputs, period, input_unit, unit, encoding, columns, sheet, codes)
+    options = dataclasses.replace(
+        reading,
         prior=prior or [],
         previous=quarter_only or [],
         region_level=parse_level(region_level),
@@ -394,7 +422,7 @@ def measure(
     # Everything read may not be written over: checked before any work, and again on writing.
     protected = [
         *expand_inputs([*inputs, *(prior or []), *(quarter_only or [])]).paths,
-        *(p for p in (partial_file, codes_table.source if codes_table else None) if p),
+        *(p for p in (partial_file, reading.codes.source if reading.codes else None) if p),
     ]
     planned = [(p, kind) for p, kind in ((output, "workbook"), (json_file, "json")) if p]
     planned += [(rejects, "rejects")] if rejects else []
@@ -402,7 +430,7 @@ def measure(
     for target, _ in planned:
         check_writable(target)
     with console.stderr.status("measuring…") as status:
-        result = run_measure(options, progress=status.update)
+        result = run_measure(options, progress=_watch(status.update))
     if _state["interrupted"]:  # a signal some library swallowed: stop before writing anything
         result.close()
         raise Interrupted()
@@ -431,6 +459,110 @@ def measure(
 
 @app.command()
 @handled
+def company(
+    query: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="QUERY...",
+            help="A credit code (case and spaces ignored), or words of the name (all must match).",
+        ),
+    ],
+    inputs: Annotated[
+        list[Path],
+        typer.Option("--in", help="The enterprise files, read exactly as measure reads them."),
+    ],
+    period: PeriodOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+    unit: UnitOption = "万元",
+    input_unit: InputUnitOption = None,
+    encoding: EncodingOption = None,
+    columns: ColumnsOption = None,
+    sheet: SheetOption = None,
+    region_level: RegionLevelOption = "county",
+    codes: CodesOption = None,
+) -> None:
+    """Which category is this company in, and what does it weigh in its cells? 企业归类查询.
+
+    Example: digicons company 字节跳动 --in data/sample/ --period 2024Q3
+    """
+    from digicons.measure.company import LIMIT, find_company
+    from digicons.scope.regions import parse_level
+
+    options = dataclasses.replace(
+        _reading(inputs, period, input_unit, unit, encoding, columns, sheet, codes),
+        region_level=parse_level(region_level),
+    )
+    with console.stderr.status("measuring…") as status:
+        answer = find_company(options, query, progress=_watch(status.update))
+    answer.result.close()
+    if not answer.rows:
+        console.error(
+            f"没有找到匹配的企业：{answer.query}（no enterprise matches）",
+            "统一社会信用代码须完整（18位）；名称可给一个或几个词，每个词都须出现在名称中。",
+        )
+        raise typer.Exit(1)
+    if as_json:
+        from digicons.outputs.company import company_json
+
+        typer.echo(json.dumps(company_json(answer), ensure_ascii=False, indent=2))
+    else:
+        console.print_company(answer)
+    if answer.matches > LIMIT:
+        console.stderr.print(
+            f"共 {answer.matches:,} 行匹配，仅列出前 {LIMIT} 行（{answer.matches} matches）"
+        )
+
+
+@app.command()
+@handled
+def series(
+    results: Annotated[
+        list[Path],
+        typer.Argument(metavar="RESULT.json...", help="JSON results of measure, one per period."),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Excel workbook to write (.xlsx)."),
+    ] = None,
+    json_path: Annotated[
+        Path | None, typer.Option("--json", help="Write the series as JSON ('-' for stdout).")
+    ] = None,
+) -> None:
+    """The categories over the quarters: several measure results side by side. 时间序列.
+
+    Example: digicons series 2024Q1.json 2024Q2.json 2024Q3.json -o series.xlsx
+    """
+    from digicons.outputs import Output, check_outputs, write_all
+    from digicons.outputs.jsondoc import dumps, write_json
+    from digicons.outputs.series import series_json, write_series_workbook
+    from digicons.outputs.staging import check_writable
+    from digicons.series import build
+
+    json_stdout = json_path is not None and str(json_path) == "-"
+    json_file = None if json_stdout else json_path
+    planned = [(p, kind) for p, kind in ((output, "series"), (json_file, "json")) if p]
+    check_outputs(planned, results)
+    for target, _ in planned:
+        check_writable(target)
+    made = build(results)
+    workbook = output or Path(f"digicons-series-{made.periods[0].key}-{made.periods[-1].key}.xlsx")
+    document = series_json(made)
+    outputs = [Output(workbook, "series", lambda temp: write_series_workbook(made, temp))]
+    if json_file is not None:
+        outputs.append(Output(json_file, "json", lambda temp: write_json(document, temp)))
+    files = write_all(outputs, results)
+    for note in made.notes:
+        console.stderr.print(f"[dim]注意：{note}[/dim]", highlight=False)
+    console.stderr.print(
+        f"{len(made.periods)} 期（{'、'.join(p.key for p in made.periods)}）→ "
+        + "、".join(str(f) for f in files)
+    )
+    if json_stdout:
+        typer.echo(dumps(document))
+
+
+@app.command()
+@handled
 def sample(
     rows: Annotated[int, typer.Option("--rows", "-n", help="Number of enterprises.")] = 3000,
     period: Annotated[str, typer.Option("--period", "-p", help="Quarter, e.g. 2024Q3.")] = "2024Q3",
@@ -445,6 +577,14 @@ def sample(
         str,
         typer.Option("--regions", help="beijing (the 16 districts) or provinces (the 31)."),
     ] = "beijing",
+    scale: Annotated[
+        float,
+        typer.Option(
+            "--scale",
+            help="Multiply revenue and 上年同期 (an earlier quarter of the same year: "
+            "the same enterprises with less cumulative revenue).",
+        ),
+    ] = 1.0,
 ) -> None:
     """Write a deterministic synthetic quarter of enterprise data. 生成样例数据.
 
@@ -454,7 +594,7 @@ def sample(
 
     if regions not in ("beijing", "provinces"):
         raise UsageError(f"--regions {regions}：应为 beijing 或 provinces")
-    spec = SampleSpec(rows, parse_period(period), seed, dirty_rate, regions)
+    spec = SampleSpec(rows, parse_period(period), seed, dirty_rate, regions, scale)
     written = write_sample(spec, output)
     console.stderr.print(f"{written:,} 行 → {output}")
 
@@ -462,14 +602,42 @@ def sample(
 def _stop(signum: int, _frame: FrameType | None) -> None:
     """Ctrl-C, SIGTERM and SIGHUP stop a run the same way: unwinding, so that every temporary
     file and staged output is removed on the way out. The flag survives a library that catches
-    the interrupt and reports it as an error of its own."""
+    the interrupt and reports it as an error of its own.
+
+    Our own exception, not KeyboardInterrupt: Python remembers a KeyboardInterrupt that reaches
+    the top of a program even after it was handled there, and then ends the process by SIGINT
+    (exit -2) instead of the status we chose."""
     _state["interrupted"] = True
-    raise KeyboardInterrupt
+    raise Interrupted()
+
+
+def _unraisable(hook: UnraisableHook) -> UnraisableHook:
+    """Python cannot raise from a weak-reference callback or a finaliser, so an interrupt landing
+    there is printed ("Exception ignored …") and dropped. The flag has recorded it (the run stops
+    at the next stage); the message would only be a traceback to the user."""
+
+    def quiet(unraisable: Any) -> None:
+        if not isinstance(unraisable.exc_value, Interrupted | KeyboardInterrupt):
+            hook(unraisable)
+
+    return quiet
+
+
+def _watch(report: Callable[[str], object]) -> Callable[[str], None]:
+    """Progress reports that also stop the run, between stages, if an interrupt was dropped."""
+
+    def progress(message: str) -> None:
+        if _state["interrupted"]:
+            raise Interrupted()
+        report(message)
+
+    return progress
 
 
 def main() -> Any:
     """Console-script entry point."""
     _state["argv"] = list(sys.argv)
+    sys.unraisablehook = _unraisable(sys.unraisablehook)
     for name in ("SIGINT", "SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _stop)

@@ -10,8 +10,10 @@ from rich.tree import Tree
 
 from digicons.scope.catalogue import Catalogue
 from digicons.scope.classify import AggregateAnswer, Answer, ClassAnswer, QueryFailure
+from digicons.scope.regions import region_name
 
 if TYPE_CHECKING:
+    from digicons.measure.company import CompanyAnswer
     from digicons.measure.result import MeasureResult
 
 stdout = Console()
@@ -201,3 +203,83 @@ def lines_table(result: MeasureResult) -> Table | None:
             f"{s.total_rows:,}",
         )
     return table
+
+
+STATUS = {
+    "digital": "[green]数字消费[/green]",
+    "not_digital": "非数字消费",
+    "rejected": "[red]剔除[/red]",
+}
+
+
+def print_company(answer: CompanyAnswer) -> None:
+    """The rows found: a card for each of a few (what it is, how it counts, what it weighs in
+    its cells), a compact list for many."""
+    from digicons.measure.rules import LABELS
+
+    unit = answer.result.unit
+    title = f"企业归类查询：{answer.query}（{answer.result.period_label}，{unit}）"
+    if len(answer.rows) > 5:
+        table = Table(title=title)
+        for header in ("文件/行", "名称", "小类", "营业收入", "处理"):
+            table.add_column(header, justify="right" if header == "营业收入" else "left")
+        for row in answer.rows:
+            minor = row.lineage[2] if row.lineage else None
+            table.add_row(
+                f"{row.file.name} 第{row.row}行",
+                row.name or "—",
+                "—" if minor is None else f"{minor.code}{'*' if row.partial else ''}",
+                "—" if row.revenue is None else f"{row.revenue:,.2f}",
+                STATUS[row.status],
+            )
+        stdout.print(table)
+        return
+    stdout.print(f"[bold]{title}[/bold]")
+    for row in answer.rows:
+        card = Table(show_header=False, box=None, padding=(0, 1))
+        card.add_column(style="dim", no_wrap=True)
+        card.add_column(overflow="fold")
+        status = STATUS[row.status]
+        if row.reason:
+            status += f"：{LABELS[row.reason]}"
+        if row.kept_at:
+            status += f"（保留 {row.kept_at[0].name} 第{row.kept_at[1]}行）"
+        money = ("—" if row.revenue is None else f"{row.revenue:,.2f}") + (
+            "" if row.revenue_prior is None else f"（上年同期 {row.revenue_prior:,.2f}）"
+        )
+        for label, value in (
+            ("文件", f"{row.file} 第{row.row}行"),
+            ("统一社会信用代码", row.credit_code or "—"),
+            ("名称", row.name or "—"),
+            ("行业", " ".join(x for x in (row.industry_code, row.industry_name) if x) or "—"),
+            ("地区", f"{row.region} {row.region_name}".strip()),
+            (f"营业收入（{unit}）", money),
+            ("处理", status),
+        ):
+            card.add_row(label, value)
+        if row.lineage is not None:
+            major, medium, minor = row.lineage
+            star = "*（只有部分属于数字消费）" if row.partial else ""
+            card.add_row("小类", f"{minor.code} {minor.name}{star}")
+            card.add_row("中类", f"{medium.code} {medium.name}")
+            card.add_row("大类", f"{major.code} {major.name}")
+            card.add_row("匹配规则", row.pattern or "—")
+        for flag in row.flags:
+            card.add_row("质量标记", LABELS[flag])
+        stdout.print(card)
+        if row.cells:
+            shares = Table(title="在所计入单元格中的占比", title_justify="left")
+            for header in ("单元格", "地区", "占比%"):
+                shares.add_column(header, justify="right" if header == "占比%" else "left")
+            for cell in row.cells:
+                label = {"total": "合计", "major": "大类", "medium": "中类", "minor": "小类"}[
+                    cell.level
+                ]
+                shares.add_row(
+                    f"{label} {cell.code}".strip(),
+                    "全部地区"
+                    if cell.region is None
+                    else f"{cell.region} {region_name(cell.region)}",
+                    "—" if cell.share_pct is None else f"{cell.share_pct:.2f}",
+                )
+            stdout.print(shares)

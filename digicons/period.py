@@ -32,6 +32,11 @@ class Period:
             return f"{self.year}年1季度"
         return f"{self.year}年1-{self.quarter}季度"
 
+    @property
+    def quarter_label(self) -> str:
+        """The label of the single quarter (单季): 2024年第3季度."""
+        return f"{self.year}年第{self.quarter}季度"
+
 
 def parse_period(text: str) -> Period:
     """Parse 2024Q3, 2024-Q3, 2024年3季度, 2024年1-3季度, 202409 or 2024-09 (same rule as SQL)."""

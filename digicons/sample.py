@@ -111,6 +111,7 @@ class SampleSpec:
     seed: int = 2021
     dirty_rate: float = 0.002  # share of rows with a deliberate defect, to exercise rejects
     regions: str = "beijing"  # beijing: the 16 districts; provinces: the 31 provinces
+    scale: float = 1.0  # revenue and 上年同期 multiplied: an earlier quarter of the same year
 
 
 def generate(spec: SampleSpec) -> pa.Table:
@@ -130,6 +131,9 @@ def generate(spec: SampleSpec) -> pa.Table:
     revenue = np.round(rng.lognormal(mean=8.0, sigma=1.8, size=n), 1)
     growth = rng.normal(0.08, 0.12, size=n).clip(-0.9, 3.0)
     prior = np.round(revenue / (1 + growth), 1)
+    if spec.scale != 1.0:  # drawn first, scaled after: the same enterprises, the same classes
+        revenue = np.round(revenue * spec.scale, 1)
+        prior = np.round(prior * spec.scale, 1)
     credit = credit_codes(rng, regions)
     names = np.char.add(
         np.char.add("北京", np.array(_NAME_HEADS)[rng.integers(0, len(_NAME_HEADS), size=n)]),

@@ -244,6 +244,42 @@ def test_ctrl_c_exits_130_quietly(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert "internal" not in result.output
 
 
+def test_an_interrupt_a_library_dropped_stops_at_the_next_stage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A signal landing in a finaliser or a weak-reference callback cannot raise: Python prints
+    and drops it. The flag is set all the same, and the next progress report stops the run."""
+    import digicons.measure
+    from digicons import cli
+
+    went_on: list[str] = []
+
+    def dropped(_options: object, progress: Any) -> None:
+        cli._state["interrupted"] = True  # what the handler does before its raise is dropped
+        progress("下一阶段")
+        went_on.append("measured the rest")
+
+    monkeypatch.setitem(cli._state, "interrupted", False)
+    monkeypatch.setattr(digicons.measure, "measure", dropped)
+    result = invoke(*fixtures.measure_args(fixtures.write_csv(tmp_path / "q.csv")))
+    assert result.exit_code == 130 and went_on == [] and not (tmp_path / "t.xlsx").exists()
+
+
+def test_a_dropped_interrupt_prints_no_traceback() -> None:
+    from types import SimpleNamespace
+
+    from digicons.cli import _unraisable
+    from digicons.errors import Interrupted
+
+    shown: list[object] = []
+    hook = _unraisable(lambda unraisable: shown.append(unraisable.exc_value))
+    hook(SimpleNamespace(exc_value=Interrupted()))
+    hook(SimpleNamespace(exc_value=KeyboardInterrupt()))
+    other = ValueError("a real fault in a finaliser")
+    hook(SimpleNamespace(exc_value=other))
+    assert shown == [other]
+
+
 def run_cli(args: list[str], env: dict[str, str], **kwargs: Any) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "digicons", *args],
@@ -280,9 +316,10 @@ def test_signals_clean_up_like_ctrl_c(tmp_path: Path, big_quarter: Path, sent: i
     time.sleep(0.2)
     process.send_signal(sent)
     _, err = process.communicate(timeout=60)
-    assert process.returncode == 130, err
+    left = [*scratch.rglob("*"), *out.iterdir()]
+    assert process.returncode == 130, f"exit {process.returncode}, left {left}: {err!r}"
     assert "Traceback" not in err
-    assert list(scratch.iterdir()) == [] and list(out.iterdir()) == []
+    assert left == []
 
 
 def limited(size: int) -> None:

@@ -21,6 +21,7 @@ def _row(result: MeasureResult, cell: Cell) -> dict[str, Any]:
         "level": cell.level,
         "code": cell.code,
         "name": cell.name,
+        "parent": cell.parent,
         "partial": cell.partial,
     }
     if cell.region is not None:
@@ -50,6 +51,7 @@ def result_json(result: MeasureResult) -> dict[str, Any]:
         "period": result.period.key,
         "period_label": result.period_label,
         "cumulative": not result.quarter_only,
+        "scope": {"name": result.scope_name, "source": result.scope_source},
         "unit": result.unit,
         "input_unit": result.input_unit,
         "partial_treatment": result.treatment.mode,

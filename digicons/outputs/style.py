@@ -17,7 +17,7 @@ import math
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
@@ -296,6 +296,44 @@ def setup_print(
     sheet.center_horizontally()
     sheet.print_area(0, 0, placed.end + extra_rows, placed.last_column)
     sheet.hide_gridlines(2)
+
+
+class Ranked(Protocol):
+    """A row of a category table: its level, code and parent (from the catalogue)."""
+
+    @property
+    def level(self) -> str: ...
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def parent(self) -> str | None: ...
+
+
+R = TypeVar("R", bound=Ranked)
+
+
+def in_print_order(items: Sequence[R], level: str) -> list[tuple[R, bool, int]]:
+    """(item, bold, indent) for the table of `level`: the total first, then each major, and at the
+    finer levels each parent in bold above its indented children (parents by the catalogue's
+    links, never by code prefixes: 20500 sits under 204)."""
+    by_level: dict[str, list[R]] = {}
+    for item in items:
+        by_level.setdefault(item.level, []).append(item)
+    rows: list[tuple[R, bool, int]] = [(t, True, 0) for t in by_level.get("total", [])]
+    for major in by_level.get("major", []):
+        if level == "major":
+            rows.append((major, False, 0))
+            continue
+        rows.append((major, True, 0))
+        for medium in (m for m in by_level.get("medium", []) if m.parent == major.code):
+            if level == "medium":
+                rows.append((medium, False, 1))
+                continue
+            rows.append((medium, True, 1))
+            rows += [(m, False, 2) for m in by_level.get("minor", []) if m.parent == medium.code]
+    return rows
 
 
 def table_width(columns: Sequence[Column]) -> float:

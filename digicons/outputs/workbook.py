@@ -27,6 +27,7 @@ from digicons.outputs.style import (
     Row,
     Styles,
     Table,
+    in_print_order,
     setup_print,
     table_width,
     write_table,
@@ -150,23 +151,6 @@ def write_workbook(result: MeasureResult, path: Path, issue_file: Path | None = 
             raise OSError(str(exc)) from exc
 
 
-def _category_rows(result: MeasureResult, level: str) -> list[tuple[Cell, bool, int]]:
-    """(cell, bold, indent) in print order: the total, then each parent above its children."""
-    rows: list[tuple[Cell, bool, int]] = [(result.total, True, 0)]
-    for major in result.level("major"):
-        if level == "major":
-            rows.append((major, False, 0))
-            continue
-        rows.append((major, True, 0))
-        for medium in (c for c in result.level("medium") if c.parent == major.code):
-            if level == "medium":
-                rows.append((medium, False, 1))
-                continue
-            rows.append((medium, True, 1))
-            rows += [(m, False, 2) for m in result.level("minor") if m.parent == medium.code]
-    return rows
-
-
 def _name(cell: Cell) -> str:
     return ("合计" if cell.level == "total" else cell.name) + ("*" if cell.partial else "")
 
@@ -179,7 +163,7 @@ def _category_sheet(sheet: Worksheet, styles: Styles, result: MeasureResult, lev
         *(Column(header, width, kind) for header, _, kind, width in spec),
     ]
     rows = []
-    for cell, bold, indent in _category_rows(result, level):
+    for cell, bold, indent in in_print_order(result.cells, level):
         values = result.values(cell)
         figures = [figure(result, cell, values, key, kind) for _, key, kind, _ in spec]
         rows.append(Row([cell.code, _name(cell), *figures], bold, indent))
