@@ -14,7 +14,14 @@ from hypothesis import strategies as st
 from digicons.errors import UsageError
 from digicons.inputs.normalise import period as period_of
 from digicons.measure import MeasureOptions, measure
-from digicons.measure.creditcode import CHARSET, check_character, is_valid, valid_array
+from digicons.measure.creditcode import (
+    CHARSET,
+    check_character,
+    check_matrix,
+    code_matrix,
+    is_valid,
+    valid_array,
+)
 from digicons.period import parse_period
 from digicons.sample import CLASSES
 from digicons.scope.catalogue import load_catalogue
@@ -83,6 +90,17 @@ codes = st.one_of(
 def test_vectorised_credit_code_check_agrees_with_python(values: list[str | None]) -> None:
     got = valid_array(pa.array(values, pa.string())).to_pylist()
     assert got == [v is not None and is_valid(v) for v in values]
+
+
+@given(st.lists(codes, max_size=30))
+def test_plain_codes_are_those_of_digits_and_capital_letters(values: list[str | None]) -> None:
+    rows, matrix = code_matrix(pa.array(values, pa.string()))
+    plain, _ = check_matrix(matrix)
+    eighteen = [v for v in values if v is not None and len(v.encode()) == 18]
+    assert len(rows) == len(eighteen)
+    assert plain.tolist() == [
+        all(c.isascii() and (c.isdigit() or c.isupper()) for c in v) for v in eighteen
+    ]
 
 
 def test_known_credit_codes() -> None:

@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 
 from digicons.errors import InternalError
 from digicons.inputs.normalise import credit_codes
-from digicons.measure.creditcode import code_matrix, plain_rows, valid_array, valid_matrix
+from digicons.measure.creditcode import check_matrix, code_matrix, valid_array
 from digicons.resources import sql
 
 BATCH_ROWS = 1 << 20
@@ -78,9 +78,9 @@ def _batch(
     if not isinstance(raw, pa.StringArray):
         raw = raw.cast(pa.string())
     rows, matrix = code_matrix(raw)
-    plain = plain_rows(matrix)
+    plain, valid = check_matrix(matrix)
     plain_at = rows[plain]
-    valid = valid_matrix(matrix[plain])
+    valid = valid[plain]
     hashes.append(h[plain_at])
     failed_at = plain_at[~valid]
     if len(failed_at):
