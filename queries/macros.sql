@@ -22,6 +22,9 @@ CREATE OR REPLACE TEMP MACRO blank(x) AS
 CREATE OR REPLACE TEMP MACRO amount(x) AS
     coalesce(
         TRY_CAST(x AS DECIMAL(18, 4)),  -- the common case, and much the cheapest
+        -- Thousands separators, the next most common (a whole column of them in some exports):
+        -- ten times cheaper than the general rule below, and the same result where it succeeds.
+        TRY_CAST(replace(x, ',', '') AS DECIMAL(18, 4)),
         TRY_CAST(
             regexp_replace(
                 translate(x, '０１２３４５６７８９．－＋，−', '0123456789.-+,-'),

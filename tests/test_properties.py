@@ -137,3 +137,49 @@ def test_any_period_text_is_a_quarter_or_none(text: str) -> None:
         key = None
     found = period_of(text)
     assert (found.key if found else None) == key
+
+
+def _amount_reference(text: str) -> Decimal | None:
+    """The amount rule written plainly: full-width forms to ASCII, spaces of every width and
+    thousands separators dropped, then an exact decimal (4 places, as DECIMAL(18, 4))."""
+    ascii_text = text.translate(str.maketrans("０１２３４５６７８９．－＋，−", "0123456789.-+,-"))
+    kept = "".join(c for c in ascii_text if not (c.isspace() or c in ",\xa0\u3000"))
+    try:
+        value = Decimal(kept)
+    except ArithmeticError:
+        return None
+    if not value.is_finite() or abs(value) >= Decimal(10) ** 14:
+        return None
+    return value.quantize(Decimal("0.0001"))
+
+
+amount_texts = st.one_of(
+    st.decimals(min_value=-(10**9), max_value=10**9, places=2).map(
+        lambda d: f"{d:,}" if d.is_finite() else "x"
+    ),
+    st.decimals(min_value=0, max_value=10**6, places=1).map(lambda d: f" {d} "),
+    st.decimals(min_value=0, max_value=10**6, places=0).map(
+        lambda d: str(d).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    ),
+    st.text(alphabet="0123456789,. \u3000-", max_size=12),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(amount_texts, min_size=1, max_size=20))
+def test_sql_amount_rule_is_the_plain_rule(texts: list[str]) -> None:
+    """The SQL macro's fast tiers (plain cast, then thousands separators) never change a result."""
+    import duckdb
+
+    from digicons.resources import sql as packaged_sql
+
+    with duckdb.connect() as con:
+        con.execute(packaged_sql("macros"))
+        got = [
+            row[0]
+            for row in con.execute(
+                "SELECT amount(t) FROM unnest($texts) WITH ORDINALITY AS u(t, i) ORDER BY i",
+                {"texts": texts},
+            ).fetchall()
+        ]
+    assert got == [_amount_reference(t) for t in texts]
