@@ -21,10 +21,13 @@ CREATE OR REPLACE TEMP MACRO blank(x) AS
 
 CREATE OR REPLACE TEMP MACRO amount(x) AS
     coalesce(
-        TRY_CAST(x AS DECIMAL(18, 4)),  -- the common case, and much the cheapest
-        -- Thousands separators, the next most common (a whole column of them in some exports):
-        -- ten times cheaper than the general rule below, and the same result where it succeeds.
-        TRY_CAST(replace(x, ',', '') AS DECIMAL(18, 4)),
+        -- The plain cast first, the common case and much the cheapest; but a cast that fails
+        -- costs more than it does when it succeeds, so text with thousands separators (a whole
+        -- column of them in some exports) goes straight to a cast without them.
+        CASE WHEN contains(x, ',')
+            THEN TRY_CAST(replace(x, ',', '') AS DECIMAL(18, 4))
+            ELSE TRY_CAST(x AS DECIMAL(18, 4))
+        END,
         TRY_CAST(
             regexp_replace(
                 translate(x, '０１２３４５６７８９．－＋，−', '0123456789.-+,-'),
