@@ -181,6 +181,12 @@ def _reading(
     )
 
 
+def _json_target(json_path: Path | None) -> tuple[bool, Path | None]:
+    """`--json -` prints the document on stdout; any other value names a file."""
+    to_stdout = json_path is not None and str(json_path) == "-"
+    return to_stdout, None if to_stdout else json_path
+
+
 def _command_line(context: typer.Context) -> str:
     """The command as typed, for provenance (rebuilt from the options when run in-process)."""
     argv = _state["argv"]
@@ -397,7 +403,6 @@ def measure(
     from digicons.outputs import check_outputs, write_all
     from digicons.outputs.jsondoc import dumps, result_json
     from digicons.outputs.measured import default_workbook, plan_measure_outputs
-    from digicons.outputs.staging import check_writable
     from digicons.scope.regions import parse_level
 
     rules = None
@@ -417,8 +422,7 @@ def measure(
         strict=strict,
         command=_command_line(context),
     )
-    json_stdout = json_path is not None and str(json_path) == "-"
-    json_file = None if json_stdout else json_path
+    json_stdout, json_file = _json_target(json_path)
     # Everything read may not be written over: checked before any work, and again on writing.
     protected = [
         *expand_inputs([*inputs, *(prior or []), *(quarter_only or [])]).paths,
@@ -427,8 +431,6 @@ def measure(
     planned = [(p, kind) for p, kind in ((output, "workbook"), (json_file, "json")) if p]
     planned += [(rejects, "rejects")] if rejects else []
     check_outputs(planned, protected)
-    for target, _ in planned:
-        check_writable(target)
     with console.stderr.status("measuring…") as status:
         result = run_measure(options, progress=_watch(status.update))
     if _state["interrupted"]:  # a signal some library swallowed: stop before writing anything
@@ -535,15 +537,11 @@ def series(
     from digicons.outputs import Output, check_outputs, write_all
     from digicons.outputs.jsondoc import dumps, write_json
     from digicons.outputs.series import series_json, write_series_workbook
-    from digicons.outputs.staging import check_writable
     from digicons.series import build
 
-    json_stdout = json_path is not None and str(json_path) == "-"
-    json_file = None if json_stdout else json_path
+    json_stdout, json_file = _json_target(json_path)
     planned = [(p, kind) for p, kind in ((output, "series"), (json_file, "json")) if p]
     check_outputs(planned, results)
-    for target, _ in planned:
-        check_writable(target)
     made = build(results)
     workbook = output or Path(f"digicons-series-{made.periods[0].key}-{made.periods[-1].key}.xlsx")
     document = series_json(made)

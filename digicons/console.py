@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.tree import Tree
 
-from digicons.scope.catalogue import Catalogue
+from digicons.scope.catalogue import Catalogue, display_name
 from digicons.scope.classify import AggregateAnswer, Answer, ClassAnswer, QueryFailure
 from digicons.scope.regions import region_name
 
@@ -121,7 +121,7 @@ def measure_summary(result: MeasureResult) -> Table:
 
         table.add_row(
             cell.code,
-            ("合计" if cell.level == "total" else cell.name) + ("*" if cell.partial else ""),
+            display_name(cell.level, cell.name, cell.partial),
             show("enterprises", ","),
             show("revenue", ",.2f"),
             show("yoy_pct", ".1f"),

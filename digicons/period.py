@@ -32,6 +32,10 @@ class Period:
             return f"{self.year}年1季度"
         return f"{self.year}年1-{self.quarter}季度"
 
+    def previous(self) -> Period:
+        """The quarter before, in the same year (quarter 0 for the first: no such quarter)."""
+        return Period(self.year, self.quarter - 1)
+
     @property
     def quarter_label(self) -> str:
         """The label of the single quarter (单季): 2024年第3季度."""

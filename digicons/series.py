@@ -17,8 +17,6 @@ from typing import Any
 from digicons.errors import InputError
 from digicons.period import Period, parse_period
 
-LEVELS = ("total", "major", "medium", "minor")
-
 
 @dataclass(frozen=True)
 class Loaded:
@@ -138,7 +136,7 @@ def build(paths: list[Path]) -> Series:
     first = results[0].document
     notes = []
     for period in periods:
-        before = Period(period.year, period.quarter - 1)
+        before = period.previous()
         if period.quarter > 1 and before not in by_period:
             notes.append(
                 f"{period.key} 的单季数需要 {before.key} 的累计数，未提供，故空缺"
@@ -150,9 +148,7 @@ def build(paths: list[Path]) -> Series:
         values = []
         for period in periods:
             row = by_period[period].get(key)
-            values.append(
-                _value(period, row, by_period.get(Period(period.year, period.quarter - 1)))
-            )
+            values.append(_value(period, row, by_period.get(period.previous())))
         rows.append(
             SeriesRow(
                 template["level"],

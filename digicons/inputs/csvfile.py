@@ -31,7 +31,7 @@ import pyarrow.parquet as pq
 from digicons.errors import InputError, first_line, is_disk_full, scratch_full
 from digicons.inputs.files import TextTable
 from digicons.inputs.headers import HEADER_SEARCH_ROWS, Header, locate_header, match_headers
-from digicons.inputs.scan import ByteScan
+from digicons.inputs.scan import ByteScan, ReadStats
 
 ENCODINGS = {
     "utf-8": "utf-8",
@@ -60,18 +60,6 @@ class CsvDialect:
     title: tuple[str, ...] = ()  # the lines above the header
 
 
-@dataclass
-class CsvStats:
-    """What staging found: every physical data line is one of these."""
-
-    data_lines: int = 0
-    records: int = 0  # read as rows (the blank ones are counted apart)
-    blank_lines: int = 0
-    swallowed_lines: int = 0  # the further lines of records that span several
-    unparsed: int = 0  # records rejected by the parser (wrong number of fields, several lines)
-    notes: list[str] = field(default_factory=list)
-
-
 def forced_encoding(name: str) -> str:
     key = name.lower().replace("_", "-")
     if key not in ENCODINGS:
@@ -82,12 +70,15 @@ def forced_encoding(name: str) -> str:
     return ENCODINGS[key]
 
 
-def detect_encoding(path: Path, forced: str | None = None) -> str:
+def _head(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(_SNIFF_BYTES)
+
+
+def detect_encoding(head: bytes, forced: str | None = None) -> str:
     """utf-8 (with or without BOM), utf-16 (by its BOM) or gb18030, from the first megabyte."""
     if forced is not None:
         return forced_encoding(forced)
-    with path.open("rb") as handle:
-        head = handle.read(_SNIFF_BYTES)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     decoder = codecs.getincrementaldecoder("utf-8")()
@@ -99,9 +90,7 @@ def detect_encoding(path: Path, forced: str | None = None) -> str:
     return "utf-8"
 
 
-def _head_text(path: Path, encoding: str) -> str:
-    with path.open("rb") as handle:
-        head = handle.read(_SNIFF_BYTES)
+def _head_text(head: bytes, encoding: str) -> str:
     codec = "utf-8-sig" if encoding == "utf-8" else encoding
     text = codecs.getincrementaldecoder(codec)(errors="replace").decode(head, final=False)
     return text.lstrip("\ufeff")
@@ -111,8 +100,9 @@ def sniff(
     path: Path, forced: str | None = None, overrides: dict[str, str] | None = None
 ) -> CsvDialect:
     """The encoding, delimiter, line ending and header of a CSV file."""
-    encoding = detect_encoding(path, forced)
-    text = _head_text(path, encoding)
+    head = _head(path)  # read once: the encoding, then the header, come from it
+    encoding = detect_encoding(head, forced)
+    text = _head_text(head, encoding)
     newline = "\n" if "\n" in text or "\r" not in text else "\r"
     lines = [line.rstrip("\r") for line in text.split(newline)[: HEADER_SEARCH_ROWS + 1]]
     preferred = ("\t", ",", ";", "|") if path.suffix.lower() in (".txt", ".tsv") else DELIMITERS
@@ -186,7 +176,7 @@ def stage(
     scratch: Path,
     scan: ByteScan,
     reasons: dict[str, int],
-) -> CsvStats:
+) -> ReadStats:
     """Copy the columns `columns` (logical key → position) of a CSV file to Parquet at `target`,
     with `__row_no` (the physical line a record starts on), `__read_reason` and `__note`.
 
@@ -225,7 +215,7 @@ def _stage(
     reasons: dict[str, int],
     *,
     careful: bool,
-) -> CsvStats:
+) -> ReadStats:
     header = dialect.header
     width = len(header.names)
     names = [f"c{i}" for i in range(width)]
@@ -234,7 +224,7 @@ def _stage(
         [(key, pa.string()) for key, _ in wanted]
         + [("__row_no", pa.int64()), ("__read_reason", pa.int8()), ("__note", pa.string())]
     )
-    stats = CsvStats()
+    stats = ReadStats()
     unparsed = _Unparsed()
     first_ordinal = header.data_start + 1  # records are numbered from 1, title rows included
     writer = pq.ParquetWriter(target, schema)
@@ -404,7 +394,7 @@ def _unparsed_table(
     dialect: CsvDialect,
     wanted: list[tuple[str, int]],
     reasons: dict[str, int],
-    stats: CsvStats,
+    stats: ReadStats,
 ) -> pa.Table:
     """The records the parser could not take, as rejected rows with their best-read values."""
     # Those after the last parsed record were never inside a batch: place them now.

@@ -65,6 +65,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("period", "报告期", ("报告期", "报告期别", "period"), False),
 )
 KEYS = tuple(c.key for c in COLUMNS)
+REQUIRED = frozenset(c.key for c in COLUMNS if c.required)
 BY_KEY = {c.key: c for c in COLUMNS}
 
 # Exports often append the unit: 营业收入（千元）, 营业收入(千元).
@@ -172,8 +173,3 @@ def locate_header(candidates: list[list[str]], overrides: dict[str, str] | None 
         if len(match_headers(joined, wanted)) > len(match_headers(single, wanted)):
             return Header(start, 2, joined)
     return Header(start, 1, [h.strip() for h in single])
-
-
-def header_row(candidates: list[list[str]]) -> int:
-    """The index of the header among the first rows (see locate_header)."""
-    return locate_header(candidates).start

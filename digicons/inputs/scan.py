@@ -9,11 +9,24 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 _CHUNK = 1 << 24
+
+
+@dataclass
+class ReadStats:
+    """How the lines (CSV) or rows (spreadsheet, Parquet) of a file were taken: every physical
+    data line is one of these."""
+
+    data_lines: int = 0  # physical lines (CSV) or rows below the header (spreadsheet, Parquet)
+    records: int = 0  # rows read (the blank ones are counted apart)
+    blank_lines: int = 0
+    swallowed_lines: int = 0  # the further lines of records that span several (CSV)
+    unparsed: int = 0  # records the parser could not take (CSV)
 
 
 class ByteScan:

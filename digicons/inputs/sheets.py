@@ -20,14 +20,13 @@ from xml.etree import ElementTree
 from digicons.errors import InputError
 from digicons.inputs.files import cell_text
 from digicons.inputs.headers import (
-    COLUMNS,
     HEADER_SEARCH_ROWS,
+    REQUIRED,
     Header,
     locate_header,
     match_headers,
 )
 
-_REQUIRED = frozenset(c.key for c in COLUMNS if c.required)
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -101,7 +100,7 @@ def choose_sheet(
     for name in names:
         head = _texts(_rows(workbook, name, HEADER_SEARCH_ROWS + 1))
         header = locate_header(head, overrides)
-        if set(match_headers(header.names, overrides)) >= _REQUIRED:
+        if set(match_headers(header.names, overrides)) >= REQUIRED:
             complete.append(name)
     if len(complete) == 1:
         return complete[0]

@@ -19,13 +19,12 @@ import pyarrow.parquet as pq
 from digicons.errors import InputError, UsageError, first_line
 from digicons.inputs import csvfile, sheets
 from digicons.inputs.files import file_kind
-from digicons.inputs.headers import COLUMNS, header_unit, match_headers
-from digicons.inputs.scan import ByteScan
+from digicons.inputs.headers import COLUMNS, REQUIRED, header_unit, match_headers
+from digicons.inputs.scan import ByteScan, ReadStats
 from digicons.units import UNITS, parse_unit
 
 DEFAULT_INPUT_UNIT = "千元"
 RAW_KEYS = ("credit_code", "name", "industry_code", "region", "revenue", "revenue_prior", "period")
-REQUIRED = frozenset(c.key for c in COLUMNS if c.required)
 AMOUNT_KEYS = ("revenue", "revenue_prior")
 # Cells that decide how a row counts: an uncalculated formula there rejects the row; anywhere
 # else it is read as empty, and flagged.
@@ -35,17 +34,6 @@ _NUMERIC_PREFIXES = (
     *("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "U"),
     *("FLOAT", "DOUBLE", "DECIMAL", "REAL"),
 )
-
-
-@dataclass
-class ReadStats:
-    """How the lines (CSV) or rows (spreadsheet, Parquet) of a file were taken."""
-
-    data_lines: int = 0  # physical lines (CSV) or rows below the header (spreadsheet, Parquet)
-    records: int = 0  # rows read
-    blank_lines: int = 0
-    swallowed_lines: int = 0  # further lines of records spanning several (CSV)
-    unparsed: int = 0  # records the parser could not take (CSV)
 
 
 @dataclass(frozen=True)
@@ -64,6 +52,14 @@ class InputFile:
     scan: ByteScan | None = field(default=None, compare=False, repr=False)
     read_columns: frozenset[str] = frozenset()  # of __row_no, __read_reason, __note
     title: tuple[str, ...] = ()  # rows above the header (a title may name the period)
+
+    @property
+    def sha256(self) -> str:
+        return self.scan.sha256() if self.scan else ""
+
+    @property
+    def size(self) -> int:
+        return self.scan.size() if self.scan else 0
 
 
 @dataclass(frozen=True)
@@ -150,14 +146,11 @@ def _register_csv(
     _check_columns(path, headers, columns, required)
     scan = ByteScan(path, dialect.newline.encode())
     staged = scratch / f"{view}.parquet"
-    found = csvfile.stage(path, dialect, columns, staged, scratch, scan, options.reasons)
+    stats = csvfile.stage(path, dialect, columns, staged, scratch, scan, options.reasons)
     con.read_parquet(str(staged)).create_view(view)
     detail = f"{dialect.encoding}，{_DELIMITER_NAMES.get(dialect.delimiter, dialect.delimiter)}分隔"
     if dialect.header.height == 2:
         detail += "，两行表头"
-    stats = ReadStats(
-        found.data_lines, found.records, found.blank_lines, found.swallowed_lines, found.unparsed
-    )
     return InputFile(
         index,
         path,
@@ -238,7 +231,7 @@ def _register_sheet(
         "excel",
         None,
         headers,
-        {key: position for key, position in columns.items()},
+        columns,
         _unit(headers, columns),
         detail,
         stats,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from digicons.errors import InternalError
@@ -74,7 +75,7 @@ _SIDE_COLUMNS = ("vanished_enterprises", "vanished_revenue", "rejected_enterpris
 _FILE_COLUMNS = ("file_idx", "rows", "revenue", "total_rows", "total_revenue")
 _ISSUE_COLUMNS = ("status", "reason", "kept_key", "flag_bits", "details")
 _DETAIL_KEYS = ("file_idx", "row_no", *RAW_KEYS, "note")
-_ROW_KEY_FILE = 1 << 40  # row keys are file index × 2^40 + row number
+_ROW_KEY_FILE = 1 << 40  # row keys are file index × 2^40 + row number (queries/judged.sql)
 
 
 def expect_columns(query: str, names: Sequence[str], expected: Iterable[str]) -> None:
@@ -118,17 +119,18 @@ def decode_files(names: Sequence[str], rows: list[tuple[Any, ...]]) -> dict[int,
     return {int(row[0]): dict(zip(names, row, strict=True)) for row in rows}
 
 
+def row_at(key: int, files: list[InputFile]) -> tuple[Path, int]:
+    """The file and row a row key names."""
+    return files[key // _ROW_KEY_FILE].path, key % _ROW_KEY_FILE
+
+
 def issue(record: Record, files: list[InputFile]) -> RowIssue:
     """One rejected or flagged row from issues.sql (or the store written from it)."""
     expect_columns("issues.sql", list(record), _ISSUE_COLUMNS)
     details = record["details"]
     expect_columns("issues.sql details", list(details), _DETAIL_KEYS)
     kept_key = record["kept_key"]
-    kept = (
-        None
-        if kept_key is None
-        else (files[kept_key // _ROW_KEY_FILE].path, kept_key % _ROW_KEY_FILE)
-    )
+    kept = None if kept_key is None else row_at(kept_key, files)
     return RowIssue(
         files[details["file_idx"]].path,
         int(details["row_no"]),
@@ -298,20 +300,22 @@ def result(
 
 
 def _source(f: InputFile, found: Record | None) -> SourceSummary:
+    rows = int((found or {}).get("rows") or 0)
+    total_rows = int((found or {}).get("total_rows") or 0)
+    # A Parquet file's blank rows are the rows it holds that were neither read nor total rows.
+    blank = f.stats.data_lines - rows - total_rows if f.kind == "parquet" else 0
     return SourceSummary(
         path=f.path,
         kind=f.kind,
         detail=f.detail,
-        size=f.scan.size() if f.scan else 0,
-        sha256=f.scan.sha256() if f.scan else "",
+        size=f.size,
+        sha256=f.sha256,
         data_lines=f.stats.data_lines,
-        rows_read=int((found or {}).get("rows") or 0),
+        rows_read=rows,
         revenue_read=_amount(found, "revenue"),
-        blank_lines=f.stats.blank_lines
-        + (f.stats.data_lines - int((found or {}).get("rows") or 0) if f.kind == "parquet" else 0)
-        - (int((found or {}).get("total_rows") or 0) if f.kind == "parquet" else 0),
+        blank_lines=f.stats.blank_lines + blank,
         swallowed_lines=f.stats.swallowed_lines,
-        total_rows=int((found or {}).get("total_rows") or 0),
+        total_rows=total_rows,
         total_revenue=_amount(found, "total_revenue"),
     )
 

@@ -15,7 +15,9 @@ from pathlib import Path
 
 from digicons.errors import UsageError
 from digicons.inputs.normalise import credit_code, text
+from digicons.inputs.sources import InputFile
 from digicons.measure import rules
+from digicons.measure.assemble import row_at
 from digicons.measure.duck import Progress
 from digicons.measure.options import MeasureOptions
 from digicons.measure.pipeline import Session
@@ -26,7 +28,6 @@ from digicons.scope.regions import region_name
 
 LIMIT = 50
 _CODE = re.compile(r"[0-9A-Z]{18}")
-_ROW_KEY_FILE = 1 << 40
 
 
 @dataclass(frozen=True)
@@ -101,11 +102,10 @@ def find_company(
         columns, rows = run.rows(
             session.plan.sql("company"), {"code": code, "words": names, "limit": limit}
         )
-        files = [f.path for f in result.inputs]
     records = [dict(zip(columns, row, strict=True)) for row in rows]
     matches = int(records[0]["matches"]) if records else 0
     classifier = Classifier(catalogue, options.codes)
-    found = [_row(record, result, catalogue, classifier, files) for record in records]
+    found = [_row(record, result, catalogue, classifier) for record in records]
     return CompanyAnswer(" ".join(words), matches, found, result)
 
 
@@ -118,8 +118,8 @@ def _row(
     result: MeasureResult,
     catalogue: Catalogue,
     classifier: Classifier,
-    files: list[Path],
 ) -> CompanyRow:
+    files: list[InputFile] = result.inputs
     class_code = record["class_code"]
     minor = record["minor"]
     lineage = catalogue.lineage(str(minor)) if minor else None
@@ -129,11 +129,7 @@ def _row(
         pattern = found.text if found else None
     region = str(record["region_key"] or "")
     kept_key = record["kept_key"]
-    kept = (
-        None
-        if kept_key is None
-        else (files[int(str(kept_key)) // _ROW_KEY_FILE], int(str(kept_key)) % _ROW_KEY_FILE)
-    )
+    kept = None if kept_key is None else row_at(int(str(kept_key)), files)
     revenue = record["revenue"]
     weight = Decimal(str(record["weight"]))
     cells = []
@@ -141,7 +137,7 @@ def _row(
         contribution = Decimal(str(revenue)) * weight
         cells = _shares(result, lineage, region, contribution)
     return CompanyRow(
-        file=files[int(str(record["file_idx"]))],
+        file=files[int(str(record["file_idx"]))].path,
         row=int(str(record["row_no"])),
         credit_code=_text(record["credit_code_raw"]),
         name=_text(record["name_raw"]),

@@ -126,7 +126,7 @@ def expected_period(side: str, period: Period) -> Period:
     """--prior: the same quarter a year earlier; --quarter-only: the previous quarter."""
     if side == "prior":
         return Period(period.year - 1, period.quarter)
-    return Period(period.year, period.quarter - 1)
+    return period.previous()
 
 
 def check_side_period(

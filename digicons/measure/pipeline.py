@@ -318,7 +318,11 @@ class Session:
     def _sides(self, run: Runner, files: list[InputFile], period: Period) -> None:
         """Register the --prior / --quarter-only files and check their period: the same quarter a
         year earlier, or the previous quarter; never one of the inputs."""
-        inputs = {f.path: f.scan.sha256() if f.scan else "" for f in files}
+        if not (self.options.prior or self.options.previous):
+            return
+        # The contents of the inputs, to refuse a side file that is one of them under another
+        # name (waits for the hashes, read beside the work since registration).
+        inputs = {f.path: f.sha256 for f in files}
         for side, paths in zip(SIDES, (self.options.prior, self.options.previous), strict=True):
             if not paths:
                 continue
@@ -336,7 +340,7 @@ class Session:
                 "WHERE period_raw IS NOT NULL"
             )
             for f in found:
-                check_not_an_input(side, f.path, f.scan.sha256() if f.scan else "", inputs)
+                check_not_an_input(side, f.path, f.sha256, inputs)
                 periods = {p for i, text in named if i == f.index if (p := period_of(text))}
                 for line in f.title:
                     periods |= periods_in(line)

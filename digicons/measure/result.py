@@ -8,6 +8,7 @@ import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -192,12 +193,12 @@ class MeasureResult:
     disclosure: DisclosureRules | None = None
     suppressed: frozenset[CellKey] = frozenset()
     audit: DisclosureAudit | None = None
-    _region_totals: dict[str, Cell] = field(default_factory=dict, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        self._region_totals.update(
-            {c.region: c for c in self.region_cells if c.level == "total" and c.region is not None}
-        )
+    @cached_property
+    def _region_totals(self) -> dict[str, Cell]:
+        return {
+            c.region: c for c in self.region_cells if c.level == "total" and c.region is not None
+        }
 
     @property
     def issue_count(self) -> int:

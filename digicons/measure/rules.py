@@ -8,7 +8,7 @@ wins); a flag's bit is its position among the flags. `check_rules()` runs when t
 Stages say where a rule is evaluated:
 - ``read``: by the reader of a file (a record the parser could not take as it is);
 - ``key``: once per distinct (industry code, region, period) value, in Python (`measure.keys`);
-- ``code``: once per credit code, in the credit-code pass (`measure.creditcodes`);
+- ``code``: once per credit code, in the credit-code pass (`measure.marks`);
 - ``row``: per row, in SQL (`queries/judged.sql`), from the `sql` condition given here;
 - ``dedup``: after aggregation, among the rows that share a credit code (`queries/settled.sql`).
 """

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from digicons.errors import OutputError, UsageError
-from digicons.outputs.staging import staged
+from digicons.outputs.staging import check_writable, staged
 
 Writer = Callable[[Path], None]
 
@@ -56,7 +56,8 @@ def _same(a: Path, b: Path) -> bool:
 
 
 def check_outputs(planned: Iterable[tuple[Path, str]], inputs: Iterable[Path] = ()) -> None:
-    """Refuse outputs that would destroy something: an input, another output, a wrong suffix."""
+    """Refuse outputs that would destroy something (an input, another output), a wrong suffix,
+    or a place that cannot be written: before any work, and again when writing."""
     seen: list[tuple[Path, str]] = []
     sources = list(inputs)
     for path, kind in planned:
@@ -78,6 +79,7 @@ def check_outputs(planned: Iterable[tuple[Path, str]], inputs: Iterable[Path] = 
                     f"{path}：{FORMATS[other_kind].option} 与 {fmt.option} 指向同一个文件"
                     "（two outputs name the same file）",
                 )
+        check_writable(path)
         seen.append((path, kind))
 
 

@@ -15,7 +15,7 @@ from xlsxwriter.worksheet import Worksheet
 from digicons.inputs.normalise import printable
 from digicons.measure.result import MeasureResult
 from digicons.measure.rules import LABELS
-from digicons.outputs.style import ROW_HEIGHT, Styles, lines_needed
+from digicons.outputs.style import ROW_HEIGHT, SIZE, TEXT_FONT, Styles, lines_needed
 
 WIDTHS = (26, 16, 12, 12, 10, 10, 12, 10)
 LAST = len(WIDTHS) - 1
@@ -35,7 +35,7 @@ def write_notes(sheet: Worksheet, styles: Styles, result: MeasureResult) -> None
     for index, width in enumerate(WIDTHS):
         sheet.set_column(index, index, width)
     at = _Cursor()
-    heading = styles.get(font_name="宋体", font_size=10, bold=True, top=1, valign="vcenter")
+    heading = styles.get(font_name=TEXT_FONT, font_size=SIZE, bold=True, top=1, valign="vcenter")
     label = styles.plain("left")
     wrap = styles.plain("left", wrap=True)
     small = styles.get(font_name="Consolas", font_size=8, align="left", valign="vcenter")
@@ -62,7 +62,7 @@ def write_notes(sheet: Worksheet, styles: Styles, result: MeasureResult) -> None
 
     def figures(name: str, rows: int | None, revenue: float | None, indent: int = 0) -> None:
         # The label takes three columns: reasons can be long.
-        text = styles.get(font_name="宋体", font_size=10, indent=indent, valign="vcenter")
+        text = styles.get(font_name=TEXT_FONT, font_size=SIZE, indent=indent, valign="vcenter")
         sheet.merge_range(at.row, 0, at.row, 2, name, text)
         if rows is not None:
             sheet.write_number(at.row, 3, rows, count)

@@ -7,12 +7,9 @@ chart of the majors over the periods, drawn from a small data table printed unde
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-from xlsxwriter.exceptions import XlsxWriterException
 from xlsxwriter.worksheet import Worksheet
 
 from digicons.outputs.style import (
@@ -22,12 +19,16 @@ from digicons.outputs.style import (
     Row,
     Styles,
     Table,
+    chart_font,
     in_print_order,
+    new_workbook,
+    partial_note,
     setup_print,
     table_width,
     write_table,
 )
-from digicons.outputs.workbook import SHEETS, WORKBOOK_OPTIONS
+from digicons.outputs.workbook import SHEETS
+from digicons.scope.catalogue import display_name
 from digicons.series import Series, SeriesRow, Value
 
 PER_PERIOD = (
@@ -96,26 +97,18 @@ def _notes(series: Series) -> list[str]:
         *series.notes,
     ]
     if series.treatment:
-        notes.insert(
-            0, f"* 表示该类别所含行业只有部分属于数字消费；部分行业处理方式：{series.treatment}。"
-        )
+        notes.insert(0, partial_note(series.treatment))
     return [f"注：{i}. {note}" for i, note in enumerate(notes, start=1)]
 
 
 def write_series_workbook(series: Series, path: Path) -> None:
-    with tempfile.TemporaryDirectory(prefix="digicons-xlsx-") as scratch:
-        workbook = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "tmpdir": scratch})
-        styles = Styles(workbook)
+    with new_workbook(path) as styles:
         for level, title in SHEETS.items():
-            _sheet(workbook.add_worksheet(title), styles, series, level)
-        try:
-            workbook.close()
-        except XlsxWriterException as exc:
-            raise OSError(str(exc)) from exc
+            _sheet(styles.workbook.add_worksheet(title), styles, series, level)
 
 
 def _name(row: SeriesRow) -> str:
-    return ("合计" if row.level == "total" else row.name) + ("*" if row.partial else "")
+    return display_name(row.level, row.name, row.partial)
 
 
 def _sheet(sheet: Worksheet, styles: Styles, series: Series, level: str) -> None:
@@ -182,19 +175,17 @@ def _chart(sheet: Worksheet, styles: Styles, series: Series, row: int) -> int:
                 "marker": {"type": "circle", "size": 5},
             }
         )
-    chart.set_title(
-        {"name": f"各大类{what}", "name_font": {"name": "宋体", "size": 11, "bold": True}}
-    )
+    chart.set_title({"name": f"各大类{what}", "name_font": chart_font(11, bold=True)})
     chart.set_y_axis(
         {
             "name": f"{what}（{series.unit}）",
             "num_format": "#,##0",
-            "name_font": {"name": "宋体", "size": 9, "bold": False},
-            "num_font": {"name": "Times New Roman", "size": 9},
+            "name_font": chart_font(9),
+            "num_font": chart_font(9, figures=True),
         }
     )
-    chart.set_x_axis({"num_font": {"name": "宋体", "size": 9}})
-    chart.set_legend({"position": "bottom", "font": {"name": "宋体", "size": 9}})
+    chart.set_x_axis({"num_font": chart_font(9)})
+    chart.set_legend({"position": "bottom", "font": chart_font(9)})
     chart.set_size({"width": 720, "height": 320})
     chart_row = row + 3 + len(majors)
     sheet.insert_chart(chart_row, 1, chart, {"object_position": 1})

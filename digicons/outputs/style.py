@@ -14,11 +14,15 @@ Sheets are written row by row, top to bottom: the workbook is built in constant 
 from __future__ import annotations
 
 import math
+import tempfile
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from xlsxwriter.exceptions import XlsxWriterException
 from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
@@ -45,6 +49,22 @@ PORTRAIT_WIDTH = 68
 LANDSCAPE_WIDTH = 100
 WIDE_SCALE = 80  # % at which a table too wide for one page prints, across pages
 ROW_HEIGHT = 15  # points, for one line of 10-point text
+WORKBOOK_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,  # text that looks like a formula stays text
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
+
+
+def partial_note(description: str) -> str:
+    """The note every table with * categories carries."""
+    return f"* 表示该类别所含行业只有部分属于数字消费；部分行业处理方式：{description}。"
+
+
+def chart_font(size: int, *, figures: bool = False, bold: bool = False) -> dict[str, Any]:
+    """A chart's text in the tables' fonts (an explicit bold: charts make titles bold)."""
+    return {"name": FIGURE_FONT if figures else TEXT_FONT, "size": size, "bold": bold}
 
 
 @dataclass(frozen=True)
@@ -120,6 +140,19 @@ def page_breaks(table: Table) -> tuple[int, ...]:
 def text_width(text: str) -> int:
     """Display width in character cells: CJK and full-width characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+@contextmanager
+def new_workbook(path: Path) -> Iterator[Styles]:
+    """A workbook at `path` in constant memory, its temporary files in a folder of their own,
+    closed on leaving (XlsxWriter's error of a full disk becomes the OSError it wraps)."""
+    with tempfile.TemporaryDirectory(prefix="digicons-xlsx-") as scratch:
+        workbook = Workbook(str(path), {**WORKBOOK_OPTIONS, "tmpdir": scratch})
+        yield Styles(workbook)
+        try:
+            workbook.close()
+        except XlsxWriterException as exc:
+            raise OSError(str(exc)) from exc
 
 
 class Styles:

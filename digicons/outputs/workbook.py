@@ -7,42 +7,39 @@ Sheets: 大类 (with a chart), 中类 and 小类 (their parents as bold rows abo
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
-import xlsxwriter
-from xlsxwriter.exceptions import XlsxWriterException
 from xlsxwriter.worksheet import Worksheet
 
 from digicons.inputs.normalise import printable
 from digicons.measure.result import Cell, MeasureResult, Values
 from digicons.outputs.issues import ISSUE_HEADERS, issue_row
 from digicons.outputs.style import (
+    FIGURE_FONT,
     NOT_COMPUTABLE,
+    SIZE,
     SUPPRESSED,
     Column,
     Placed,
     Row,
     Styles,
     Table,
+    chart_font,
     in_print_order,
+    new_workbook,
+    partial_note,
     setup_print,
     table_width,
     write_table,
 )
+from digicons.scope.catalogue import display_name
 from digicons.scope.regions import region_name
 
 SHEETS = {"major": "大类", "medium": "中类", "minor": "小类"}
 EXCEL_MAX_ROWS = 1_048_576
 QUALITY_ROOM = EXCEL_MAX_ROWS - 2  # below the note and the header of 数据质量
-WORKBOOK_OPTIONS = {
-    "constant_memory": True,
-    "strings_to_formulas": False,  # text that looks like a formula stays text
-    "strings_to_numbers": False,
-    "strings_to_urls": False,
-}
 # (header, key of MeasureResult.values, kind, width)
 # Headers break where a person would break them.
 FIGURE_COLUMNS: tuple[tuple[str, str, str, float], ...] = (
@@ -67,13 +64,6 @@ def source_note(result: MeasureResult) -> str:
     return (
         f"资料来源：企业营业收入数据；{result.scope_name}范围依据{result.scope_source}，"
         "行业代码为 GB/T 4754-2017。"
-    )
-
-
-def partial_note(result: MeasureResult) -> str:
-    return (
-        "* 表示该类别所含行业只有部分属于数字消费；部分行业处理方式："
-        f"{result.treatment.description}。"
     )
 
 
@@ -123,7 +113,7 @@ def _period_line(result: MeasureResult) -> str:
 
 
 def _notes(result: MeasureResult) -> list[str]:
-    notes = [partial_note(result), GROWTH_NOTE, symbols_note(result)]
+    notes = [partial_note(result.treatment.description), GROWTH_NOTE, symbols_note(result)]
     if result.bounds:
         notes.append(
             "下限不计入只有部分属于数字消费的（*）行业，上限将其全部计入；两者不受部分行业处理方式影响。"
@@ -135,9 +125,8 @@ def _notes(result: MeasureResult) -> list[str]:
 
 def write_workbook(result: MeasureResult, path: Path, issue_file: Path | None = None) -> None:
     """The publication workbook: 大类, 中类, 小类, 地区, 说明, 数据质量."""
-    with tempfile.TemporaryDirectory(prefix="digicons-xlsx-") as scratch:
-        workbook = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "tmpdir": scratch})
-        styles = Styles(workbook)
+    with new_workbook(path) as styles:
+        workbook = styles.workbook
         for level, title in SHEETS.items():
             _category_sheet(workbook.add_worksheet(title), styles, result, level)
         if result.region_cells:
@@ -145,14 +134,10 @@ def write_workbook(result: MeasureResult, path: Path, issue_file: Path | None = 
             _region_medium_sheet(workbook.add_worksheet("地区×中类"), styles, result)
         _notes_sheet(workbook.add_worksheet("说明"), styles, result)
         _quality_sheet(workbook.add_worksheet("数据质量"), styles, result, issue_file)
-        try:
-            workbook.close()
-        except XlsxWriterException as exc:  # it wraps the OSError of a full disk
-            raise OSError(str(exc)) from exc
 
 
 def _name(cell: Cell) -> str:
-    return ("合计" if cell.level == "total" else cell.name) + ("*" if cell.partial else "")
+    return display_name(cell.level, cell.name, cell.partial)
 
 
 def _category_sheet(sheet: Worksheet, styles: Styles, result: MeasureResult, level: str) -> None:
@@ -203,18 +188,18 @@ def _major_chart(
     chart.set_title(
         {
             "name": f"{result.period_label}{result.scope_name}营业收入（按大类）",
-            "name_font": {"name": "宋体", "size": 11, "bold": True},
+            "name_font": chart_font(11, bold=True),
         }
     )
     chart.set_x_axis(
         {
             "name": f"营业收入（{result.unit}）",
             "num_format": "#,##0",
-            "name_font": {"name": "宋体", "size": 9, "bold": False},
-            "num_font": {"name": "Times New Roman", "size": 9},
+            "name_font": chart_font(9),
+            "num_font": chart_font(9, figures=True),
         }
     )
-    chart.set_y_axis({"reverse": True, "num_font": {"name": "宋体", "size": 9}})
+    chart.set_y_axis({"reverse": True, "num_font": chart_font(9)})
     chart.set_legend({"none": True})
     pixels = int(width * 7.2)
     chart.set_size({"width": pixels, "height": 300})
@@ -354,16 +339,14 @@ def write_plain_workbook(
     path: Path, title: str, headers: Sequence[str], rows: Sequence[Sequence[object]]
 ) -> None:
     """One sheet: a bold, frozen header row and the rows beneath it (text stays text)."""
-    with tempfile.TemporaryDirectory(prefix="digicons-xlsx-") as scratch:
-        workbook = xlsxwriter.Workbook(str(path), {**WORKBOOK_OPTIONS, "tmpdir": scratch})
-        styles = Styles(workbook)
-        sheet = workbook.add_worksheet(title)
+    with new_workbook(path) as styles:
+        sheet = styles.workbook.add_worksheet(title)
         bold = styles.header(bottom=1)
         for column, header in enumerate(headers):
             sheet.write_string(0, column, printable(header), bold)
             sheet.set_column(column, column, 14)
         text = styles.plain("left")
-        number = styles.get(font_name="Times New Roman", font_size=10)
+        number = styles.get(font_name=FIGURE_FONT, font_size=SIZE)
         for r, row in enumerate(rows, start=1):
             for column, value in enumerate(row):
                 if isinstance(value, int | float) and not isinstance(value, bool):
@@ -371,7 +354,3 @@ def write_plain_workbook(
                 else:
                     sheet.write_string(r, column, printable(str(value)), text)
         sheet.freeze_panes(1, 0)
-        try:
-            workbook.close()
-        except XlsxWriterException as exc:
-            raise OSError(str(exc)) from exc

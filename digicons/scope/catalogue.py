@@ -24,6 +24,11 @@ class Grain(IntEnum):
     CLASS = 4
 
 
+def display_name(level: str, name: str, partial: bool) -> str:
+    """A category as every table prints it: 合计 for the total, * after a partly digital one."""
+    return ("合计" if level == "total" else name) + ("*" if partial else "")
+
+
 @dataclass(frozen=True)
 class Category:
     """One major, medium or minor digital-consumption category."""

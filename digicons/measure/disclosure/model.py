@@ -39,9 +39,6 @@ class System:
     measures: list[Measure]
     equations: list[tuple[np.ndarray, np.ndarray]]  # (cell indices, coefficients)
 
-    def index(self) -> dict[CellKey, int]:
-        return {key: i for i, key in enumerate(self.keys)}
-
 
 def _value(cell: Cell, key: str) -> Decimal:
     if key == "revenue":

@@ -46,9 +46,13 @@ def required(value: float, rules: DisclosureRules) -> float:
     return abs(value) * float(rules.protection) / 100
 
 
+def enough(room: float, need: float) -> bool:
+    """Whether an interval reaching `room` beyond a value gives the protection `need`."""
+    return room >= need - TOLERANCE * max(1.0, need)
+
+
 def is_safe(value: float, interval: tuple[float, float], need: float) -> bool:
-    slack = TOLERANCE * max(1.0, need)
-    return interval[1] - value >= need - slack and value - interval[0] >= need - slack
+    return enough(interval[1] - value, need) and enough(value - interval[0], need)
 
 
 def costs(system: System) -> np.ndarray:
@@ -125,7 +129,7 @@ def protect(system: System, rules: DisclosureRules) -> Protection:
                 continue
             for direction in (1, -1):
                 bound = attacker.bound(cell, maximise=direction > 0)
-                if direction * (bound - value) >= need - TOLERANCE * max(1.0, need):
+                if enough(direction * (bound - value), need):
                     continue
                 deviations = deviations or Deviations(system, measure, cost)
                 added = deviations.cells_to_hide(cell, direction * need, hidden)
