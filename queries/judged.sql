@@ -87,12 +87,11 @@ ruled AS (
         m.*,
         least(m.key_reason, {{row_reason}}, m.read_reason) AS reason,
         m.key_flags + m.read_flags + {{row_flags}}
-            + {{check_failed_bit}} * CAST(
-                coalesce(m.credit_code, '') <> ''
-                -- Codes of another length fail the check; marks carry the 18-character failures.
-                AND (length(m.credit_code) <> 18 OR m.check_failed) AS INTEGER
-            )
-            + {{numeric_bit}} * CAST(m.code_numeric AS INTEGER) AS flag_bits,
+            -- Codes of another length fail the check; marks carry the 18-character failures.
+            + CASE WHEN coalesce(m.credit_code, '') <> ''
+                AND (length(m.credit_code) <> 18 OR m.check_failed)
+                THEN {{check_failed_bit}} ELSE 0 END
+            + CASE WHEN m.code_numeric THEN {{numeric_bit}} ELSE 0 END AS flag_bits,
         CASE WHEN coalesce(m.credit_code, '') = '' AND NOT m.code_numeric
             THEN regexp_matches(
                 concat_ws(' ', m.name_raw, m.industry_code_raw, m.region_raw),

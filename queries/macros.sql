@@ -1,23 +1,16 @@
 -- Purpose: scalar macros shared by the measure queries.
 -- Needs: nothing. Parameters: none.
--- clean(): text without surrounding spaces of any width (ASCII, no-break, ideographic).
--- blank(): NULL, empty or only spaces (one cheap test, unlike clean(x) = '').
+-- blank(): NULL, empty or only spaces of any width (ASCII, no-break, ideographic).
 -- amount(): text as exported (spaces, thousands separators, full-width digits) to an exact decimal,
 --   NULL if not a number. The same rules as digicons.inputs.normalise, for amounts, per row.
-CREATE OR REPLACE TEMP MACRO is_space(code_point) AS
-    code_point <= 32 OR code_point = 160 OR code_point = 12288;
-
-CREATE OR REPLACE TEMP MACRO clean(x) AS
-    CASE
-        -- Trimming with a character set is slow; most values need none, which two looks tell.
-        -- (An IN list here would be planned as a join per use.)
-        WHEN is_space(ascii(x)) OR is_space(ascii(right(x, 1)))
-            THEN trim(x, ' ' || chr(9) || chr(10) || chr(13) || chr(160) || chr(12288))
-        ELSE x
-    END;
-
 CREATE OR REPLACE TEMP MACRO blank(x) AS
-    x IS NULL OR regexp_full_match(x, '[\s\x{a0}\x{3000}]*');
+    x IS NULL OR (
+        -- Only text that starts with a space (or is empty) can be blank. Comparisons with constants
+        -- tell that at a fraction of the cost of a regular expression on every row (0.4 s on 10M
+        -- names): UTF-8 sorts bytewise, so text starting with U+00A0 lies in [chr(160), chr(161)).
+        (x < '!' OR (x >= chr(160) AND x < chr(161)) OR (x >= chr(12288) AND x < chr(12289)))
+        AND regexp_full_match(x, '[\s\x{a0}\x{3000}]*')
+    );
 
 CREATE OR REPLACE TEMP MACRO amount(x) AS
     coalesce(

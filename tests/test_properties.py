@@ -183,3 +183,32 @@ def test_sql_amount_rule_is_the_plain_rule(texts: list[str]) -> None:
             ).fetchall()
         ]
     assert got == [_amount_reference(t) for t in texts]
+
+
+blank_texts = st.one_of(
+    st.none(),
+    # Spaces of every width, their UTF-8 neighbours (U+00A1, U+3001 share a leading byte with
+    # U+00A0, U+3000), control characters below '!', and ordinary text.
+    st.text(alphabet=" \t\n\r\f\v\x00\x01\x1f!\xa0\xa1\u3000\u3001\u2003北京a0", max_size=6),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(blank_texts, min_size=1, max_size=30))
+def test_sql_blank_prefilter_never_changes_the_answer(texts: list[str | None]) -> None:
+    """blank()'s cheap look at the first character agrees with the regular expression alone."""
+    import duckdb
+
+    from digicons.resources import sql as packaged_sql
+
+    with duckdb.connect() as con:
+        con.execute(packaged_sql("macros"))
+        rows = con.execute(
+            "SELECT blank(t), t IS NULL OR regexp_full_match(t, '[\\s\\x{a0}\\x{3000}]*')"
+            " FROM unnest($texts::VARCHAR[]) WITH ORDINALITY AS u(t, i) ORDER BY i",
+            {"texts": texts},
+        ).fetchall()
+    assert [fast for fast, _ in rows] == [plain for _, plain in rows]
+    # The regular expression itself: ASCII spaces, no-break and ideographic spaces only.
+    spaces = set(" \t\n\r\f\xa0\u3000")
+    assert [plain for _, plain in rows] == [t is None or set(t) <= spaces for t in texts]

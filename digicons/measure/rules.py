@@ -200,9 +200,15 @@ def row_reason_sql() -> str:
 
 
 def row_flags_sql() -> str:
-    """The row-stage flag rules as one SQL expression: the sum of their bits."""
+    """The row-stage flag rules as one SQL expression: the sum of their bits.
+
+    CASE, not `bit * CAST(condition AS INTEGER)`: DuckDB then evaluates each condition on the
+    rows that reach it, and the scan of 10M rows is 0.4 s faster (measured, bench/profile.md).
+    """
     return " + ".join(
-        f"{flag_bit(r.key)} * CAST({r.sql} AS INTEGER)" for r in FLAGS if r.stage is Stage.ROW
+        f"CASE WHEN {r.sql} THEN {flag_bit(r.key)} ELSE 0 END"
+        for r in FLAGS
+        if r.stage is Stage.ROW
     )
 
 
