@@ -8,7 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pyarrow as pa
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from digicons.errors import UsageError
@@ -212,3 +212,66 @@ def test_sql_blank_prefilter_never_changes_the_answer(texts: list[str | None]) -
     # The regular expression itself: ASCII spaces, no-break and ideographic spaces only.
     spaces = set(" \t\n\r\f\xa0\u3000")
     assert [plain for _, plain in rows] == [t is None or set(t) <= spaces for t in texts]
+
+
+record_kinds = st.lists(
+    st.sampled_from(["ok", "ok", "ok", "blank", "commas", "multiline", "fields"]),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(record_kinds, st.sampled_from([200, 1 << 24]))
+@example(["blank"], 1 << 24)  # only a blank line below the header: was "cannot be accounted for"
+def test_every_csv_record_is_numbered_by_the_line_it_starts_on(
+    kinds: list[str], block: int
+) -> None:
+    """Each record's name is the line it starts on; staging must give it that row number, in
+    one batch or many (small blocks), with blank lines, records across lines and records of the
+    wrong width anywhere."""
+    from unittest import mock
+
+    import duckdb
+
+    from digicons.inputs import csvfile
+    from digicons.inputs.sources import SourceOptions, register_all
+    from digicons.measure.rules import read_reasons
+    from digicons.resources import sql as packaged_sql
+
+    lines = ["单位详细名称,统一社会信用代码,行业代码,营业收入"]
+    expected: dict[int, str | None] = {}  # first line → the reason it is rejected for
+    blanks = 0
+    for kind in kinds:
+        line = len(lines) + 1
+        if kind in ("blank", "commas"):
+            lines.append("" if kind == "blank" else ",,,")
+            blanks += 1
+        elif kind == "multiline":
+            lines.extend([f'"n{line}', 'x",91110105MA0000001X,5292,1'])
+            expected[line] = "record_multiline"
+        elif kind == "fields":
+            lines.append(f"n{line},91110105MA0000001X,5292,1,extra")
+            expected[line] = "record_field_count"
+        else:
+            lines.append(f"n{line},91110105MA0000001X,5292,1")
+            expected[line] = None
+    reasons = read_reasons()
+    with tempfile.TemporaryDirectory() as folder, mock.patch.object(csvfile, "_BLOCK", block):
+        path = Path(folder) / "q.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        with duckdb.connect() as con:
+            con.execute(packaged_sql("macros"))
+            (found,) = register_all(
+                con, "input", [path], SourceOptions(reasons=reasons), Path(folder)
+            )
+            got = con.execute(
+                "SELECT row_no, name_raw, read_reason FROM input_rows ORDER BY row_no"
+            ).fetchall()
+    by_id = {v: k for k, v in reasons.items()}
+    assert {row: by_id.get(reason) for row, _, reason in got} == expected
+    assert all(name.split("\n")[0] == f"n{row}" for row, name, _ in got)
+    stats = found.stats
+    assert stats.data_lines == len(lines) - 1
+    assert (stats.records, stats.blank_lines) == (len(expected), blanks)
+    assert stats.records + stats.blank_lines + stats.swallowed_lines == stats.data_lines

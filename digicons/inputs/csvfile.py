@@ -229,7 +229,10 @@ def _stage(
     first_ordinal = header.data_start + 1  # records are numbered from 1, title rows included
     writer = pq.ParquetWriter(target, schema)
     try:
-        if _has_data(source, dialect):
+        empty = _empty_lines(source, dialect)
+        if empty is not None:
+            stats.blank_lines = stats.data_lines = empty
+        else:
             reader = _reader(source, dialect, names, wanted, careful, unparsed)
             state = _Walk(first_ordinal)
             try:
@@ -255,15 +258,20 @@ def _stage(
     return stats
 
 
-def _has_data(source: Path, dialect: CsvDialect) -> bool:
-    """Whether anything follows the header (a district with no enterprises has none)."""
+def _empty_lines(source: Path, dialect: CsvDialect) -> int | None:
+    """The number of lines below the header when all of them are empty (a district with no
+    enterprises, perhaps with a blank line or two); None when something follows the header."""
     with source.open("rb") as handle:
         text = codecs.getincrementaldecoder(
             "utf-8-sig" if dialect.encoding != "gb18030" else "gb18030"
         )(errors="replace").decode(handle.read(_SNIFF_BYTES), final=False)
-    lines = text.split(dialect.newline)
-    rest = lines[dialect.header.data_start :]
-    return any(line.strip("\r") for line in rest) or len(text) >= _SNIFF_BYTES - 4
+    if len(text) >= _SNIFF_BYTES - 4:
+        return None
+    rest = text.split(dialect.newline)[dialect.header.data_start :]
+    if any(line.strip("\r") for line in rest):
+        return None
+    # The text after the last line break is a line only when it is not empty.
+    return len(rest) - (1 if rest and rest[-1] == "" else 0)
 
 
 def _reader(
@@ -328,7 +336,11 @@ def _batch(
     k = 0
     while k < len(pending) and pending[k] < state.ordinal + n + k:
         k += 1
-    ordinals = np.setdiff1d(np.arange(state.ordinal, state.ordinal + n + k), pending[:k])
+    # The ordinals of this batch's parsed records: the range less the unparsed ones (a mask, not
+    # np.setdiff1d, which sorts the whole range: 1.4 s over 10M records).
+    keep = np.ones(n + k, dtype=bool)
+    keep[pending[:k] - state.ordinal] = False
+    ordinals = np.arange(state.ordinal, state.ordinal + n + k)[keep]
     extras = np.zeros(n, dtype=np.int64)
     if careful:
         for name in names:
