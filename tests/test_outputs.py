@@ -331,3 +331,19 @@ def test_measure_reports_progress(quarter: Path) -> None:
     measure(MeasureOptions([quarter], period="2024Q3"), progress=stages.append)
     assert stages[0].startswith("reading")
     assert any(s.startswith("3/3 classifying") for s in stages)
+
+
+def test_a_full_disk_while_staging_a_csv_is_an_output_error(
+    quarter: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The staged copy is written on a thread of its own: its error still reaches the user as
+    the full-disk message (exit 4), not a hang or a traceback, and nothing is written."""
+    import pyarrow.parquet as pq
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", full)
+    result = runner.invoke(app, fixtures.measure_args(quarter))
+    assert result.exit_code == 4 and "No space left" in result.stderr
+    assert sorted(p.name for p in quarter.parent.iterdir()) == ["q.csv"]

@@ -4,7 +4,10 @@ Bureau systems and spreadsheet programs write CSV in many shapes: UTF-8 with or 
 GB18030, UTF-16 (Excel's "Unicode text", tab-delimited); commas, tabs or semicolons; LF, CRLF or
 CR-only line endings; title rows above the header; a header of two rows. `sniff` finds out which;
 `stage` copies the columns digicons reads into Parquet, numbering every record with the physical
-line it starts on.
+line it starts on. The staged file is scratch, read three times and deleted: it is written plain
+(no compression, dictionary or statistics), which costs a third of the default (1 s against 3 s
+for 10M records) and reads as fast. (An Arrow file costs less still, but DuckDB does not know how
+many rows it holds and builds its joins on the wrong side: three times slower.)
 
 Every physical data line is accounted for: a record is a line, a blank line (counted, not read),
 part of a record that spans several lines (rejected, naming its first and last line), or a line
@@ -18,6 +21,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import queue
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -227,7 +232,7 @@ def _stage(
     stats = ReadStats()
     unparsed = _Unparsed()
     first_ordinal = header.data_start + 1  # records are numbered from 1, title rows included
-    writer = pq.ParquetWriter(target, schema)
+    writer = _Sink(target, schema)
     try:
         empty = _empty_lines(source, dialect)
         if empty is not None:
@@ -256,6 +261,43 @@ def _stage(
     finally:
         writer.close()
     return stats
+
+
+class _Sink:
+    """A Parquet writer on a thread of its own: the parser reads the next block while the last
+    one is written (both release the GIL). At most two blocks wait; an error of the writer is
+    raised in the reading thread, at its next write or at close."""
+
+    def __init__(self, target: Path, schema: pa.Schema) -> None:
+        # Written plain: see the module's docstring.
+        self._writer = pq.ParquetWriter(
+            target, schema, compression="none", use_dictionary=False, write_statistics=False
+        )
+        self._queue: queue.Queue[pa.Table | None] = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="stage writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        # After an error, blocks are taken and dropped, so that the reader never waits forever.
+        while (table := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self._writer.write_table(table)
+                except BaseException as exc:
+                    self._error = exc
+
+    def write_table(self, table: pa.Table) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(table)
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        self._writer.close()
+        if self._error is not None:
+            raise self._error
 
 
 def _empty_lines(source: Path, dialect: CsvDialect) -> int | None:
