@@ -223,15 +223,23 @@ record_kinds = st.lists(
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(record_kinds, st.sampled_from([200, 1 << 24]))
-@example(["blank"], 1 << 24)  # only a blank line below the header: was "cannot be accounted for"
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    record_kinds,
+    st.sampled_from([200, 1 << 24]),
+    st.sampled_from(["\n", "\r\n", "\r"]),
+    st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16"]),
+    st.booleans(),
+)
+@example(
+    ["blank"], 1 << 24, "\n", "utf-8", True
+)  # only a blank line: was "cannot be accounted for"
 def test_every_csv_record_is_numbered_by_the_line_it_starts_on(
-    kinds: list[str], block: int
+    kinds: list[str], block: int, newline: str, encoding: str, last_break: bool
 ) -> None:
     """Each record's name is the line it starts on; staging must give it that row number, in
     one batch or many (small blocks), with blank lines, records across lines and records of the
-    wrong width anywhere."""
+    wrong width anywhere, whatever the line endings and encoding, with or without a last break."""
     from unittest import mock
 
     import duckdb
@@ -250,7 +258,7 @@ def test_every_csv_record_is_numbered_by_the_line_it_starts_on(
             lines.append("" if kind == "blank" else ",,,")
             blanks += 1
         elif kind == "multiline":
-            lines.extend([f'"n{line}', 'x",91110105MA0000001X,5292,1'])
+            lines.extend([f'"n{line}', 'x",91110105MA0000001X,5292,1'])  # joined by `newline`
             expected[line] = "record_multiline"
         elif kind == "fields":
             lines.append(f"n{line},91110105MA0000001X,5292,1,extra")
@@ -258,10 +266,14 @@ def test_every_csv_record_is_numbered_by_the_line_it_starts_on(
         else:
             lines.append(f"n{line},91110105MA0000001X,5292,1")
             expected[line] = None
+    text = newline.join(lines) + (newline if last_break else "")
+    if not last_break and lines[-1] == "":  # an empty last line without its break is no line
+        lines.pop()
+        blanks -= 1
     reasons = read_reasons()
     with tempfile.TemporaryDirectory() as folder, mock.patch.object(csvfile, "_BLOCK", block):
         path = Path(folder) / "q.csv"
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        path.write_bytes(text.encode(encoding))
         with duckdb.connect() as con:
             con.execute(packaged_sql("macros"))
             (found,) = register_all(
@@ -272,7 +284,7 @@ def test_every_csv_record_is_numbered_by_the_line_it_starts_on(
             ).fetchall()
     by_id = {v: k for k, v in reasons.items()}
     assert {row: by_id.get(reason) for row, _, reason in got} == expected
-    assert all(name.split("\n")[0] == f"n{row}" for row, name, _ in got)
+    assert all(name.split(newline)[0] == f"n{row}" for row, name, _ in got)
     stats = found.stats
     assert stats.data_lines == len(lines) - 1
     assert (stats.records, stats.blank_lines) == (len(expected), blanks)
