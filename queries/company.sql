@@ -1,10 +1,12 @@
 -- Purpose: the rows of one enterprise, found by its credit code or by words of its name, with
 --   their verdict exactly as measure gave it: the settled group of each row (status, reason,
 --   weight, the row kept in its place when it repeats a credit code) and its category and region.
--- Needs: view judged (judged.sql), tables settled (settled.sql), keys (digicons.measure.keys).
--- Parameters: $code (a normalised credit code, or NULL), $words (a list of lower-case words that
---   the name must all contain, or an empty list), $limit.
--- Flags: list (--partial list: groups are split by listing).
+-- Needs: view judged (judged.sql), tables settled (settled.sql), keys (digicons.measure.keys),
+--   marks (digicons.measure.marks).
+-- Parameters: $code (a normalised credit code) and $read (the texts read that normalise to it:
+--   flag by_code), or $w0, $w1, … (lower-case words that the name must all contain: flag by_name,
+--   slot name_words); $limit.
+-- Flags: by_code or by_name; list (--partial list: groups are split by listing).
 SELECT
     j.file_idx,
     j.row_no,
@@ -33,10 +35,16 @@ JOIN settled AS s
     AND s.listed = j.listed
 --#endif
 WHERE
-    ($code IS NOT NULL AND j.credit_code = $code)
-    OR (
-        $code IS NULL
-        AND len(list_filter($words, lambda w: NOT contains(lower(coalesce(j.name_raw, '')), w))) = 0
-    )
+--#if by_code
+    -- $read: the texts that can be $code once normalised ($code itself, and those whose mark
+    -- names it). A test of the column as read, which DuckDB makes while scanning, before the
+    -- joins and rules of every row.
+    list_contains($read, j.credit_code_raw) AND j.credit_code = $code
+--#endif
+--#if by_name
+    -- One contains() per word ($w0, $w1, …), not a lambda over a list: DuckDB then tests the
+    -- names while scanning, before the joins and rules of every row.
+    {{name_words}}
+--#endif
 ORDER BY j.file_idx, j.row_no
 LIMIT $limit

@@ -64,6 +64,25 @@ def test_company_by_credit_code(tmp_path: Path) -> None:
     assert repeated["kept_at"]["row"] == 2 and repeated["cells"] == []
 
 
+def test_company_by_credit_code_finds_it_however_it_was_read(tmp_path: Path) -> None:
+    """Rows whose code was read in another form (lower case, full-width, padded) are the same
+    enterprise; the search by code must find them as well as the plain one."""
+    path = tmp_path / "q.csv"
+    full_width = A.lower().translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    lines = DATA.joinpath("2024Q3.csv").read_text(encoding="utf-8").splitlines()
+    lines += [f" {full_width} ,北京甲网络科技有限公司,5292,110105,5,4,2024Q3"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = company(A, "--in", str(path), "--json")
+    assert result.exit_code == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert [(r["row"], r["status"], r["reason"]) for r in found] == [
+        (2, "digital", None),
+        (7, "rejected", "duplicate_credit_code"),
+        (len(lines), "rejected", "duplicate_credit_code"),
+    ]
+    assert found[-1]["credit_code"] == f" {full_width} "  # shown as read
+
+
 def test_company_by_words_of_its_name() -> None:
     result = company("字节", "跳动", "--in", str(DATA / "2024Q3.csv"), "--json")
     assert result.exit_code == 0, result.stderr

@@ -22,6 +22,7 @@ from digicons.measure.duck import Progress
 from digicons.measure.options import MeasureOptions
 from digicons.measure.pipeline import Session
 from digicons.measure.result import Cell, CellKey, MeasureResult
+from digicons.resources import sql
 from digicons.scope.catalogue import Catalogue, Category, load_catalogue
 from digicons.scope.classify import Classifier
 from digicons.scope.regions import region_name
@@ -99,9 +100,17 @@ def find_company(
     with Session(options, catalogue, progress) as session:
         result = session.run()
         run = session.runner
-        columns, rows = run.rows(
-            session.plan.sql("company"), {"code": code, "words": names, "limit": limit}
-        )
+        if code is not None:
+            _, read = run.rows(sql("read_as"), {"code": code})
+            query = sql("company", {}, session.plan.flags | {"by_code"})
+            found_by: dict[str, object] = {"code": code, "read": [raw for (raw,) in read]}
+        else:
+            # Parameter names of our own making, one per word; the words are bound as values.
+            tests = [f"contains(lower(coalesce(j.name_raw, '')), $w{i})" for i in range(len(names))]
+            slots = {"name_words": " AND ".join(tests) or "true"}
+            query = sql("company", slots, session.plan.flags | {"by_name"})
+            found_by = {f"w{i}": word for i, word in enumerate(names)}
+        columns, rows = run.rows(query, {**found_by, "limit": limit})
     records = [dict(zip(columns, row, strict=True)) for row in rows]
     matches = int(records[0]["matches"]) if records else 0
     classifier = Classifier(catalogue, options.codes)
