@@ -2,14 +2,15 @@
 --   cumulative quarter) files: the first row with a code and a numeric revenue. Codes are
 --   normalised as in the current files (the side's own marks, digicons.measure.marks).
 -- Needs: view side_rows (digicons.inputs.sources), table side_marks.
--- Slots: side: prior or previous (a fixed allow-list, never input).
+-- Slots: side: prior or previous (a fixed allow-list, never input); row_key_file
+--   (digicons.measure.assemble.ROW_KEY_FILE).
 -- Parameters: none.
 CREATE OR REPLACE TEMP TABLE {{side}}_by_code AS
 WITH coded AS (
     SELECT
         CASE WHEN (m.raw IS NULL OR m.raw = i.credit_code_raw) AND m.code IS NOT NULL THEN m.code
             ELSE i.credit_code_raw END AS credit_code,
-        CAST(i.file_idx AS BIGINT) * 1099511627776 + i.row_no AS row_key,
+        CAST(i.file_idx AS BIGINT) * {{row_key_file}} + i.row_no AS row_key,
         i.revenue_value,
         i.revenue_prior_value
     FROM {{side}}_rows AS i

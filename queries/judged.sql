@@ -8,7 +8,8 @@
 --   macros.sql.
 --   A total row (合计 / 总计 / 小计 in a text column, no credit code) is marked is_total: it is no
 --   enterprise, and settled.sql keeps it out of every count.
--- Slots (from digicons.measure.rules): row_reason, row_flags, check_failed_bit, numeric_bit.
+-- Slots (from digicons.measure.rules): row_reason, row_flags, check_failed_bit, numeric_bit;
+--   row_key_file (digicons.measure.assemble.ROW_KEY_FILE).
 -- Flags: column (上年同期 from the input's column), prior (from --prior files), quarter
 --   (--quarter-only), list (--partial list).
 -- Parameters: none.
@@ -105,7 +106,7 @@ SELECT
     r.*,
     -- Arithmetic, not CASE: DuckDB computes an expression shared by several columns once only
     -- outside a CASE.
-    (CAST(r.file_idx AS BIGINT) * 1099511627776 + r.row_no)
+    (CAST(r.file_idx AS BIGINT) * {{row_key_file}} + r.row_no)
         * CAST(r.reason IS NOT NULL OR r.flag_bits <> 0 OR r.repeated OR r.is_total AS BIGINT)
         AS row_key
 FROM ruled AS r;

@@ -63,6 +63,9 @@ class CsvDialect:
     newline: str  # "\n" (LF or CRLF) or "\r" (CR only)
     header: Header
     title: tuple[str, ...] = ()  # the lines above the header
+    # The number of lines below the header when all are empty (a district with no enterprises,
+    # perhaps a blank line or two); None when something follows the header.
+    empty_lines: int | None = None
 
 
 def forced_encoding(name: str) -> str:
@@ -119,7 +122,15 @@ def sniff(
         if best is None or score > best[0]:
             best = (score, delimiter, header)
     assert best is not None
-    return CsvDialect(encoding, best[1], newline, best[2], tuple(lines[: best[2].start]))
+    header = best[2]
+    return CsvDialect(
+        encoding,
+        best[1],
+        newline,
+        header,
+        tuple(lines[: header.start]),
+        _empty_lines(text, newline, header.data_start) if len(head) < _SNIFF_BYTES else None,
+    )
 
 
 def read_small_csv(path: Path, forced: str | None = None) -> TextTable:
@@ -234,9 +245,8 @@ def _stage(
     first_ordinal = header.data_start + 1  # records are numbered from 1, title rows included
     writer = _Sink(target, schema)
     try:
-        empty = _empty_lines(source, dialect)
-        if empty is not None:
-            stats.blank_lines = stats.data_lines = empty
+        if dialect.empty_lines is not None:
+            stats.blank_lines = stats.data_lines = dialect.empty_lines
         else:
             reader = _reader(source, dialect, names, wanted, careful, unparsed)
             state = _Walk(first_ordinal)
@@ -300,16 +310,9 @@ class _Sink:
             raise self._error
 
 
-def _empty_lines(source: Path, dialect: CsvDialect) -> int | None:
-    """The number of lines below the header when all of them are empty (a district with no
-    enterprises, perhaps with a blank line or two); None when something follows the header."""
-    with source.open("rb") as handle:
-        text = codecs.getincrementaldecoder(
-            "utf-8-sig" if dialect.encoding != "gb18030" else "gb18030"
-        )(errors="replace").decode(handle.read(_SNIFF_BYTES), final=False)
-    if len(text) >= _SNIFF_BYTES - 4:
-        return None
-    rest = text.split(dialect.newline)[dialect.header.data_start :]
+def _empty_lines(text: str, newline: str, data_start: int) -> int | None:
+    """`CsvDialect.empty_lines` of a whole file's `text`."""
+    rest = text.split(newline)[data_start:]
     if any(line.strip("\r") for line in rest):
         return None
     # The text after the last line break is a line only when it is not empty.

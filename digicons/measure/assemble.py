@@ -75,7 +75,8 @@ _SIDE_COLUMNS = ("vanished_enterprises", "vanished_revenue", "rejected_enterpris
 _FILE_COLUMNS = ("file_idx", "rows", "revenue", "total_rows", "total_revenue")
 _ISSUE_COLUMNS = ("status", "reason", "kept_key", "flag_bits", "details")
 _DETAIL_KEYS = ("file_idx", "row_no", *RAW_KEYS, "note")
-_ROW_KEY_FILE = 1 << 40  # row keys are file index × 2^40 + row number (queries/judged.sql)
+# Row keys are file index × 2^40 + row number: the queries take the factor from here (a slot).
+ROW_KEY_FILE = 1 << 40
 
 
 def expect_columns(query: str, names: Sequence[str], expected: Iterable[str]) -> None:
@@ -121,7 +122,7 @@ def decode_files(names: Sequence[str], rows: list[tuple[Any, ...]]) -> dict[int,
 
 def row_at(key: int, files: list[InputFile]) -> tuple[Path, int]:
     """The file and row a row key names."""
-    return files[key // _ROW_KEY_FILE].path, key % _ROW_KEY_FILE
+    return files[key // ROW_KEY_FILE].path, key % ROW_KEY_FILE
 
 
 def issue(record: Record, files: list[InputFile]) -> RowIssue:

@@ -102,13 +102,13 @@ def find_company(
         run = session.runner
         if code is not None:
             _, read = run.rows(sql("read_as"), {"code": code})
-            query = sql("company", {}, session.plan.flags | {"by_code"})
+            query = session.plan.sql("company", flags={"by_code"})
             found_by: dict[str, object] = {"code": code, "read": [raw for (raw,) in read]}
         else:
             # Parameter names of our own making, one per word; the words are bound as values.
             tests = [f"contains(lower(coalesce(j.name_raw, '')), $w{i})" for i in range(len(names))]
-            slots = {"name_words": " AND ".join(tests) or "true"}
-            query = sql("company", slots, session.plan.flags | {"by_name"})
+            every_word = " AND ".join(tests) or "true"
+            query = session.plan.sql("company", flags={"by_name"}, name_words=every_word)
             found_by = {f"w{i}": word for i, word in enumerate(names)}
         columns, rows = run.rows(query, {**found_by, "limit": limit})
     records = [dict(zip(columns, row, strict=True)) for row in rows]

@@ -48,9 +48,7 @@ def mark_codes(
 ) -> pa.Table:
     """Stream the credit codes of `view` (credit_code_raw) and return the marks table."""
     # `view` is one of the fixed view names of the pipeline, never text from an input.
-    reader = con.sql(
-        f"SELECT credit_code_raw AS raw, hash(credit_code_raw) AS h FROM {view}"
-    ).to_arrow_reader(BATCH_ROWS)
+    reader = con.sql(sql("codes", {"rows": view})).to_arrow_reader(BATCH_ROWS)
     hashes: list[np.ndarray] = []
     special: list[pa.Table] = []
     done = 0

@@ -15,6 +15,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -63,11 +64,14 @@ class Plan:
     flags: frozenset[str]
     slots: dict[str, str]
 
-    def sql(self, name: str, **extra: str) -> str:
-        """The query `name` for this run: the plan's slots are a pool each query takes from."""
+    def sql(self, name: str, flags: Iterable[str] = (), **extra: str) -> str:
+        """The query `name` for this run: the plan's slots are a pool each query takes from;
+        `flags` and `extra` slots add to the plan's for this query only."""
         named = slots_of(name)
         return sql(
-            name, {k: v for k, v in {**self.slots, **extra}.items() if k in named}, self.flags
+            name,
+            {k: v for k, v in {**self.slots, **extra}.items() if k in named},
+            self.flags | frozenset(flags),
         )
 
 
@@ -84,6 +88,7 @@ def plan(options: MeasureOptions) -> Plan:
         "numeric_bit": str(rules.flag_bit("credit_code_numeric")),
         "duplicate_id": str(rules.reason_id("duplicate_credit_code")),
         "negative_bit": str(rules.flag_bit("revenue_negative")),
+        "row_key_file": str(assemble.ROW_KEY_FILE),
     }
     if options.disclosure is not None:
         flags.add("top")
@@ -220,7 +225,7 @@ class Session:
                 run.files = [f.path for f in self._side_files[side]]
                 with run.translated():
                     run.con.from_arrow(mark_codes(run.con, f"{side}_rows")).create(f"{side}_marks")
-                run.execute(sql("by_code", {"side": side}))
+                run.execute(self.plan.sql("by_code", side=side))
             else:
                 run.execute(sql("empty_by_code", {"side": side}))
         run.files = [f.path for f in files]
@@ -335,10 +340,7 @@ class Session:
                 frozenset({"credit_code", "revenue"}),
             )
             run.files = [f.path for f in found]
-            _, named = run.rows(
-                f"SELECT DISTINCT file_idx, period_raw FROM {side}_rows "
-                "WHERE period_raw IS NOT NULL"
-            )
+            _, named = run.rows(self.plan.sql("side_periods", side=side))
             for f in found:
                 check_not_an_input(side, f.path, f.sha256, inputs)
                 periods = {p for i, text in named if i == f.index if (p := period_of(text))}
