@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import tempfile
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -231,9 +232,10 @@ record_kinds = st.lists(
     st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16"]),
     st.booleans(),
 )
-@example(
-    ["blank"], 1 << 24, "\n", "utf-8", True
-)  # only a blank line: was "cannot be accounted for"
+# Only a blank line below the header: was "cannot be accounted for".
+@example(["blank"], 1 << 24, "\n", "utf-8", True)
+# A "\r\n" inside a quoted value on the boundary of two blocks: pyarrow drops its "\n".
+@example(["ok", "ok", "ok", "multiline", "multiline"], 200, "\r\n", "utf-8", False)
 def test_every_csv_record_is_numbered_by_the_line_it_starts_on(
     kinds: list[str], block: int, newline: str, encoding: str, last_break: bool
 ) -> None:
@@ -284,7 +286,8 @@ def test_every_csv_record_is_numbered_by_the_line_it_starts_on(
             ).fetchall()
     by_id = {v: k for k, v in reasons.items()}
     assert {row: by_id.get(reason) for row, _, reason in got} == expected
-    assert all(name.split(newline)[0] == f"n{row}" for row, name, _ in got)
+    # The text before the first line break (pyarrow may leave a "\r\n" as "\r", see above).
+    assert all(re.split("\r\n|\r|\n", name)[0] == f"n{row}" for row, name, _ in got)
     stats = found.stats
     assert stats.data_lines == len(lines) - 1
     assert (stats.records, stats.blank_lines) == (len(expected), blanks)
