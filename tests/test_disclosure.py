@@ -7,6 +7,7 @@ before this change too; its suppression pattern is restated here and shown to be
 
 from __future__ import annotations
 
+import csv
 import json
 import tempfile
 from pathlib import Path
@@ -21,6 +22,7 @@ from typer.testing import CliRunner
 from digicons.cli import app
 from digicons.measure import MeasureOptions, measure
 from digicons.measure.disclosure import DisclosureRules
+from digicons.measure.rules import LABELS
 from digicons.outputs.jsondoc import result_json
 from tests import fixtures
 from tests.attacker import Key, interval, published
@@ -222,3 +224,44 @@ def test_property_the_attacker_never_narrows_a_sensitive_cell(plan: Plan) -> Non
         truth = result_json(measure(MeasureOptions([path], period="2024Q3")))
     assert_protected(document, truth, "revenue")
     assert_protected(document, truth, "revenue_prior")
+
+
+def test_a_confidential_workbook_lists_no_enterprise(tmp_path: Path) -> None:
+    """The hand-made quarter has 5 rejected and 4 flagged rows. A --confidential workbook is
+    published as it is, so it may not show any unit's credit code, name or reported figures;
+    the 数据质量 sheet counts them by reason and the full list (for checking inside the
+    office) goes to the CSV beside the workbook."""
+    path = fixtures.write_csv(tmp_path / "q.csv")
+    result = runner.invoke(app, fixtures.measure_args(path, "--confidential"))
+    assert result.exit_code == 0, result.stderr
+    book = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    printed = {
+        str(value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if value is not None
+    }
+    units = {text for row in fixtures.ROWS for text in row[:2] if text}
+    assert printed & units == set()
+    sheet = book["数据质量"]
+    counts = {
+        row[1]: row[2] for row in sheet.iter_rows(min_row=3, values_only=True) if row[1] is not None
+    }
+    rejected = (
+        "duplicate_credit_code",
+        "industry_code_malformed",
+        "industry_code_missing",
+        "revenue_not_numeric",
+        "industry_code_section_mismatch",
+    )
+    flagged = ("credit_code_check_failed", "region_missing", "name_missing", "revenue_negative")
+    assert counts == {
+        **{LABELS[key]: 1 for key in rejected + flagged},
+        "剔除的行": 5,
+        "有质量标记的保留行": 4,
+    }
+    beside = tmp_path / "t-数据质量.csv"
+    assert beside.name in str(sheet["A1"].value) and "不得公开" in str(sheet["A1"].value)
+    listed = list(csv.DictReader(beside.open(encoding="utf-8-sig")))
+    assert sorted(int(r["行号"]) for r in listed) == [4, 5, 6, 8, 9, 10, 11, 13, 14]

@@ -2,11 +2,13 @@
 
 Sheets: 大类 (with a chart), 中类 and 小类 (their parents as bold rows above them), 地区 and
 地区×中类 (when the input has 区划代码), 说明 (口径, 输入, 核对, 处理选择, 来源, 警告) and
-数据质量 (every rejected or flagged row, up to what a sheet holds).
+数据质量 (every rejected or flagged row, up to what a sheet holds; with --confidential only their
+counts by reason: a workbook published as it is shows no unit's data).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -15,10 +17,12 @@ from xlsxwriter.worksheet import Worksheet
 
 from digicons.inputs.normalise import printable
 from digicons.measure.result import Cell, MeasureResult, Values
+from digicons.measure.rules import FLAGS, LABELS
 from digicons.outputs.issues import ISSUE_HEADERS, issue_row
 from digicons.outputs.style import (
     FIGURE_FONT,
     NOT_COMPUTABLE,
+    ROW_HEIGHT,
     SIZE,
     SUPPRESSED,
     Column,
@@ -86,7 +90,10 @@ GROWTH_NOTE = (
 
 
 def listed_issues(result: MeasureResult) -> int:
-    """How many rejected and flagged rows the 数据质量 sheet lists."""
+    """How many rejected and flagged rows the 数据质量 sheet lists: none when the workbook is
+    for publication with confidentiality (统计法第二十五条: a row names a unit and its figures)."""
+    if result.disclosure is not None:
+        return 0
     return min(QUALITY_ROOM, len(result.issues))
 
 
@@ -300,6 +307,9 @@ def _notes_sheet(sheet: Worksheet, styles: Styles, result: MeasureResult) -> Non
 def _quality_sheet(
     sheet: Worksheet, styles: Styles, result: MeasureResult, issue_file: Path | None
 ) -> None:
+    if result.disclosure is not None:
+        _quality_counts(sheet, styles, result, issue_file)
+        return
     room = listed_issues(result)
     note = (
         f"剔除 {result.reconciliation.rows['rejected']:,} 行；"
@@ -330,6 +340,49 @@ def _quality_sheet(
     sheet.autofilter(1, 0, last, len(ISSUE_HEADERS) - 1)
     sheet.set_paper(9)
     sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(1, 1)
+    sheet.set_footer("&C第 &P 页 共 &N 页")
+
+
+def _quality_counts(
+    sheet: Worksheet, styles: Styles, result: MeasureResult, issue_file: Path | None
+) -> None:
+    """数据质量 of a confidential workbook: how many rows each reason rejected or flagged."""
+    flags = Counter(f for i in result.all_issues() if i.status != "rejected" for f in i.flags)
+    lines: list[tuple[str, str, int, str]] = [
+        ("剔除", LABELS[key], rows, key) for key, (rows, _) in result.rejects_by_reason.items()
+    ]
+    lines.append(("剔除", "剔除的行", result.reconciliation.rows["rejected"], ""))
+    lines += [
+        ("质量标记", rule.label, flags[rule.key], rule.key) for rule in FLAGS if flags[rule.key]
+    ]
+    lines.append(("质量标记", "有质量标记的保留行", result.flagged_rows, ""))
+    if issue_file is None:
+        note = "无剔除或有质量标记的行。"
+    else:
+        note = (
+            f"保密发布：本表只列各原因的行数，不列单位明细。剔除和有质量标记的 "
+            f"{result.issue_count:,} 行（含统一社会信用代码、单位名称和原始数值）见 "
+            f"{issue_file.name}，仅供内部核查，不得公开。一行可有多个质量标记。"
+        )
+    widths = (12, 52, 10, 30)
+    for index, width in enumerate(widths):
+        sheet.set_column(index, index, width)
+    sheet.set_row(0, ROW_HEIGHT * 3)
+    sheet.merge_range(0, 0, 0, len(widths) - 1, note, styles.plain("left", wrap=True))
+    header = styles.header(top=5, bottom=1)
+    for index, text in enumerate(("处理", "原因", "行数", "原因代码")):
+        sheet.write_string(1, index, text, header)
+    for r, (action, label, rows, key) in enumerate(lines, start=2):
+        # Subtotals in bold; the thick rule under the last row closes the table.
+        bold, bottom = not key, 5 if r == len(lines) + 1 else 0
+        sheet.write_string(r, 0, action, styles.cell("text", bottom=bottom))
+        sheet.write_string(r, 1, label, styles.cell("text", bold=bold, bottom=bottom))
+        sheet.write_number(r, 2, rows, styles.cell("count", bold=bold, bottom=bottom))
+        sheet.write_string(r, 3, key, styles.cell("text", indent=1, bottom=bottom))
+    sheet.set_paper(9)
+    sheet.set_portrait()
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(1, 1)
     sheet.set_footer("&C第 &P 页 共 &N 页")
