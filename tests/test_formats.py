@@ -92,6 +92,23 @@ def test_two_row_header_is_understood(name: str) -> None:
     assert found.total.revenue == 1500 and found.total.revenue_prior == 1200
 
 
+def test_two_row_header_with_the_unit_above(tmp_path: Path) -> None:
+    # The usual 一套表 layout: 营业收入（万元） merged over 本期 / 上年同期 (in a CSV export the
+    # merged cell's text stands in its first column). 10 + 5 万元 now, 8 + 4 a year ago.
+    path = tmp_path / "q.csv"
+    path.write_text(
+        "统一社会信用代码,单位详细名称,行业代码,营业收入（万元）,\n"
+        ",,,本期,上年同期\n"
+        f"{fixtures.A},甲,5292,10,8\n"
+        f"{fixtures.code('91110105MA0000002')},乙,5211,5,4\n",
+        encoding="utf-8",
+    )
+    found = run(path)
+    assert found.reconciliation.rows == {"digital": 2, "not_digital": 0, "rejected": 0}
+    assert found.input_unit == "万元"
+    assert found.total.revenue == 15 and found.total.revenue_prior == 12
+
+
 @pytest.mark.parametrize("name", ["numbers.parquet", "numbers.csv"])
 def test_codes_that_went_through_a_number_type(name: str) -> None:
     found = run(DATA / name)

@@ -154,7 +154,16 @@ def joined_header(top: list[str], sub: list[str]) -> list[str]:
         if upper:
             carried = upper
         parent = upper or (carried if lower else "")
-        names.append(parent + lower if lower and lower != parent else parent or lower)
+        if not lower or lower == parent:
+            names.append(parent or lower)
+            continue
+        # A unit named above (营业收入（千元） over 本期) still ends the joined name: that is
+        # where normalise_header and header_unit look for it.
+        unit = _UNIT_SUFFIX.search(parent)
+        if unit is not None and _UNIT_SUFFIX.search(lower) is None:
+            names.append(parent[: unit.start()].rstrip() + lower + unit.group(0))
+        else:
+            names.append(parent + lower)
     return names
 
 
