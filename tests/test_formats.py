@@ -17,6 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from digicons.cli import app
+from digicons.inputs.headers import title_units
 from digicons.measure import MeasureOptions, MeasureResult, measure
 from digicons.outputs.jsondoc import result_json
 from tests import fixtures
@@ -107,6 +108,56 @@ def test_two_row_header_with_the_unit_above(tmp_path: Path) -> None:
     assert found.reconciliation.rows == {"digital": 2, "not_digital": 0, "rejected": 0}
     assert found.input_unit == "万元"
     assert found.total.revenue == 15 and found.total.revenue_prior == 12
+
+
+TITLED = [
+    ["2024年三季度 企业营业收入"],
+    ["", "", "", "金额单位：万元"],
+    ["统一社会信用代码", "单位详细名称", "行业代码", "营业收入"],
+    [fixtures.A, "甲", "5292", "10"],
+]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_the_unit_named_in_a_title_row(tmp_path: Path, suffix: str) -> None:
+    # Exports often name the unit on a line of its own above the table: 10 万元, not 10 千元.
+    path = tmp_path / f"q{suffix}"
+    if suffix == ".csv":
+        path.write_text("\n".join(",".join(row) for row in TITLED) + "\n", encoding="utf-8")
+    else:
+        book = openpyxl.Workbook()
+        sheet = book.active
+        assert sheet is not None
+        for row in TITLED:
+            sheet.append(row)
+        book.save(path)
+    found = run(path)
+    assert found.input_unit == "万元" and found.total.revenue == 10
+    assert "万元" in found.inputs[0].detail
+
+
+@pytest.mark.parametrize(
+    ("line", "units"),
+    [
+        ("单位：万元", {"万元"}),
+        ("金额单位: 千元", {"千元"}),
+        ("计量单位：元", {"元"}),
+        ("2024年三季度 单位详细名称", set()),
+        ("企业数单位：个", set()),
+        ("单位：亿元 单位：万元", {"亿元", "万元"}),
+    ],
+)
+def test_units_in_title_rows(line: str, units: set[str]) -> None:
+    assert title_units([line]) == units
+
+
+def test_a_title_and_a_header_naming_different_units_fail(tmp_path: Path) -> None:
+    path = tmp_path / "q.csv"
+    rows = [*TITLED[:2], ["统一社会信用代码", "单位详细名称", "行业代码", "营业收入（千元）"]]
+    path.write_text("\n".join(",".join(r) for r in [*rows, TITLED[3]]) + "\n", encoding="utf-8")
+    result = runner.invoke(app, fixtures.measure_args(path))
+    assert result.exit_code == 3, result.output
+    assert str(path) in result.stderr and "万元" in result.stderr and "千元" in result.stderr
 
 
 @pytest.mark.parametrize("name", ["numbers.parquet", "numbers.csv"])

@@ -151,7 +151,7 @@ def test_unit_in_the_header_is_used(tmp_path: Path) -> None:
     )
     found = measure(MeasureOptions([path], period="2024Q3"))
     assert found.input_unit == "万元" and found.total.revenue == 3
-    with pytest.raises(UsageError, match="header says 万元"):
+    with pytest.raises(UsageError, match="file names 万元"):
         measure(MeasureOptions([path], period="2024Q3", input_unit="千元"))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from digicons.errors import UsageError
@@ -83,6 +84,18 @@ def header_unit(header: str) -> str | None:
     """The unit a header names in its suffix, e.g. '千元' in '营业收入（千元）'."""
     match = _UNIT_SUFFIX.search(_SPACES.sub("", unicodedata.normalize("NFKC", header)))
     return match.group(1) if match else None
+
+
+# 单位：万元, 金额单位：千元, 计量单位:元 on a line above the table.
+_TITLE_UNIT = re.compile(r"(?:金额|计量|货币)?单位[:：]?(千元|万元|亿元|元)")
+
+
+def title_units(lines: Sequence[str]) -> set[str]:
+    """The money units the title rows above a header name (单位：万元)."""
+    found: set[str] = set()
+    for line in lines:
+        found.update(_TITLE_UNIT.findall(_SPACES.sub("", unicodedata.normalize("NFKC", line))))
+    return found
 
 
 def parse_column_overrides(specs: list[str]) -> dict[str, str]:

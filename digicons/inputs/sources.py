@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 from digicons.errors import InputError, UsageError, first_line
 from digicons.inputs import csvfile, sheets
 from digicons.inputs.files import file_kind
-from digicons.inputs.headers import COLUMNS, REQUIRED, header_unit, match_headers
+from digicons.inputs.headers import COLUMNS, REQUIRED, header_unit, match_headers, title_units
 from digicons.inputs.scan import ByteScan, ReadStats
 from digicons.units import UNITS, parse_unit
 
@@ -131,6 +131,14 @@ def _unit(headers: list[str], columns: dict[str, int]) -> str | None:
     return unit if unit in UNITS else None
 
 
+def _title_unit_detail(headers: list[str], columns: dict[str, int], title: tuple[str, ...]) -> str:
+    """Said beside the file when the unit comes from a title row, not from the header."""
+    above = title_units(title)
+    if _unit(headers, columns) is None and above:
+        return f"，标题行写明金额单位：{'、'.join(sorted(above))}"
+    return ""
+
+
 def _register_csv(
     con: duckdb.DuckDBPyConnection,
     view: str,
@@ -151,6 +159,7 @@ def _register_csv(
     detail = f"{dialect.encoding}，{_DELIMITER_NAMES.get(dialect.delimiter, dialect.delimiter)}分隔"
     if dialect.header.height == 2:
         detail += "，两行表头"
+    detail += _title_unit_detail(headers, columns, dialect.title)
     return InputFile(
         index,
         path,
@@ -220,6 +229,7 @@ def _register_sheet(
     )
     if sheet.header.height == 2:
         detail += "，两行表头"
+    detail += _title_unit_detail(headers, columns, sheet.title)
     stats = ReadStats(
         data_lines=len(sheet.rows) + sheet.blank_rows,
         records=len(sheet.rows),
@@ -241,24 +251,49 @@ def _register_sheet(
     )
 
 
+def units_named(f: InputFile) -> tuple[str, ...]:
+    """The revenue units a file names: in its revenue header (营业收入（千元）), else in the title
+    rows above the table (单位：万元). A title and a header that disagree are an input error."""
+    above = title_units(f.title)
+    if f.unit is None:
+        return tuple(sorted(above, key=list(UNITS).index))
+    if above - {f.unit}:
+        raise InputError(
+            f"{f.path}：标题行写的金额单位是{'、'.join(sorted(above))}，营业收入表头写的是{f.unit}"
+            "（the title and the revenue header name different units）",
+            hint="请核对文件的金额单位，改正标题行或表头。",
+        )
+    return (f.unit,)
+
+
 def input_unit(files: list[InputFile], given: str | None) -> str:
-    named = {f.unit for f in files if f.unit is not None}
+    """The unit of the inputs' revenue: --input-unit, else the one the files name, else 千元."""
+    named = [(f, units_named(f)) for f in files]
     if given is not None:
         unit = parse_unit(given)
-        clash = [f for f in files if f.unit is not None and f.unit != unit]
-        if clash:
-            raise UsageError(
-                f"{clash[0].path}：营业收入表头写的是{clash[0].unit}，而 --input-unit 为{unit}"
-                f"（the revenue header says {clash[0].unit}, but --input-unit is {unit}）",
-            )
+        for f, units in named:
+            if units and unit not in units:
+                raise UsageError(
+                    f"{f.path}：文件写明的营业收入单位是{'、'.join(units)}，"
+                    f"而 --input-unit 为{unit}"
+                    f"（the file names {'/'.join(units)}, but --input-unit is {unit}）",
+                )
         return unit
-    if len(named) > 1:
+    for f, units in named:
+        if len(units) > 1:
+            raise InputError(
+                f"{f.path}：标题行写了多个金额单位：{'、'.join(units)}"
+                "（the title rows name more than one unit）",
+                hint="请用 --input-unit 指定营业收入的单位。",
+            )
+    distinct = {units[0] for _, units in named if units}
+    if len(distinct) > 1:
         raise UsageError(
-            f"输入文件的营业收入单位不同：{'、'.join(sorted(named))}"
+            f"输入文件的营业收入单位不同：{'、'.join(sorted(distinct))}"
             "（input files name different revenue units）",
             hint="请把同一单位的文件放在一起测算。",
         )
-    return named.pop() if named else DEFAULT_INPUT_UNIT
+    return distinct.pop() if distinct else DEFAULT_INPUT_UNIT
 
 
 def _quote(identifier: str) -> str:
