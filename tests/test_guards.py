@@ -114,6 +114,21 @@ def test_a_side_file_without_period_is_accepted_with_a_warning(tmp_path: Path) -
     assert "ly.csv" in result.stderr
 
 
+def test_a_side_file_in_another_unit_is_refused(tmp_path: Path) -> None:
+    # This quarter in 千元 (the default); last year's file says 万元 in its header, or in a
+    # title row: read as 千元, 80 万元 would be 80 千元 and 同比 +1150%, not +25%.
+    q3 = quarter(tmp_path / "q3.csv", "2024Q3")
+    for text in ("统一社会信用代码,营业收入（万元）\n", "单位：万元\n统一社会信用代码,营业收入\n"):
+        ly = tmp_path / "ly.csv"
+        ly.write_text(f"2023年三季度\n{text}{A},80\n", encoding="utf-8")
+        result = invoke(*fixtures.measure_args(q3, "--prior", str(ly)))
+        assert result.exit_code == 3, result.output
+        assert "ly.csv" in result.stderr and "万元" in result.stderr and "千元" in result.stderr
+    # The same unit as the inputs, named or not, is accepted.
+    ly.write_text(f"2023年三季度\n单位：千元\n统一社会信用代码,营业收入\n{A},800\n")
+    assert measure_json(q3, "--prior", str(ly))["rows"][0]["yoy_pct"] == pytest.approx(25.0)
+
+
 # Nothing counted, too much rejected, growth missing -------------------------------------------
 
 

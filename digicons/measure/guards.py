@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from digicons.errors import ChecksFailedError, InputError
+from digicons.inputs.sources import InputFile, units_named
 from digicons.measure.result import MeasureResult
 from digicons.measure.rules import LABELS
 from digicons.period import Period
@@ -148,6 +149,18 @@ def check_side_period(
             hint="--prior 取去年同季度的文件；--quarter-only 取本年上一季度的累计文件。",
         )
     return None
+
+
+def check_side_unit(side: str, file: InputFile, unit: str) -> None:
+    """A side file that names its revenue unit must name the inputs' unit (read in another, its
+    amounts would be compared as they are: 万元 as 千元, and growth off by ten times)."""
+    named = units_named(file)
+    if named and unit not in named:
+        raise InputError(
+            f"{file.path}：{SIDE_NAMES[side]}的营业收入单位是{'、'.join(named)}，本期输入为{unit}"
+            f"（the file is in {'/'.join(named)}, the inputs in {unit}）",
+            hint="请把两期数据换算为同一单位（或用 --input-unit 说明本期的单位）。",
+        )
 
 
 def check_not_an_input(side: str, path: Path, digest: str, inputs: dict[Path, str]) -> None:

@@ -40,6 +40,7 @@ from digicons.measure.guards import (
     check_counted,
     check_not_an_input,
     check_side_period,
+    check_side_unit,
     check_strict,
     warnings_of,
 )
@@ -210,7 +211,7 @@ class Session:
             "keys"
         )
         self._lookups(con, period)
-        self._sides(run, files, period)
+        self._sides(run, files, period, unit_in)
 
         # Stage 1: the credit codes.
         run.report("2/3 checking credit codes")
@@ -320,9 +321,9 @@ class Session:
             "partial_list"
         )
 
-    def _sides(self, run: Runner, files: list[InputFile], period: Period) -> None:
-        """Register the --prior / --quarter-only files and check their period: the same quarter a
-        year earlier, or the previous quarter; never one of the inputs."""
+    def _sides(self, run: Runner, files: list[InputFile], period: Period, unit: str) -> None:
+        """Register the --prior / --quarter-only files and check their period (the same quarter a
+        year earlier, or the previous quarter) and unit (the inputs'); never one of the inputs."""
         if not (self.options.prior or self.options.previous):
             return
         # The contents of the inputs, to refuse a side file that is one of them under another
@@ -343,6 +344,7 @@ class Session:
             _, named = run.rows(self.plan.sql("side_periods", side=side))
             for f in found:
                 check_not_an_input(side, f.path, f.sha256, inputs)
+                check_side_unit(side, f, unit)
                 periods = {p for i, text in named if i == f.index if (p := period_of(text))}
                 for line in f.title:
                     periods |= periods_in(line)
