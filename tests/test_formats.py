@@ -7,6 +7,7 @@ the plain CSV file.
 
 from __future__ import annotations
 
+import datetime
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +19,7 @@ from typer.testing import CliRunner
 
 from digicons.cli import app
 from digicons.inputs.headers import title_units
+from digicons.inputs.normalise import period as period_of
 from digicons.measure import MeasureOptions, MeasureResult, measure
 from digicons.outputs.jsondoc import result_json
 from tests import fixtures
@@ -188,7 +190,18 @@ def test_numeric_codes_are_not_matched_with_last_year(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["2024年1-9月", "2024年9月", "2024年三季度", "2024年第三季度", "2024.09", "２０２４Ｑ３"],
+    [
+        "2024年1-9月",
+        "2024年9月",
+        "2024年三季度",
+        "2024年第三季度",
+        "2024.09",
+        "２０２４Ｑ３",
+        # the end of the period as a date, as spreadsheets and databases export it
+        "2024-09-30",
+        "2024/9/30",
+        "2024-09-30 00:00:00",
+    ],
 )
 def test_period_forms(tmp_path: Path, text: str) -> None:
     path = tmp_path / "q.csv"
@@ -198,6 +211,23 @@ def test_period_forms(tmp_path: Path, text: str) -> None:
     )
     found = measure(MeasureOptions([path]))
     assert found.period.key == "2024Q3" and found.total.revenue == 10
+
+
+def test_a_period_stored_as_an_excel_date(tmp_path: Path) -> None:
+    path = tmp_path / "q.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["统一社会信用代码", "单位名称", "行业代码", "营业收入", "报告期"])
+    sheet.append([fixtures.A, "甲", "5292", 10, datetime.datetime(2024, 9, 30)])
+    book.save(path)
+    found = measure(MeasureOptions([path]))
+    assert found.period.key == "2024Q3" and found.total.revenue == 10
+
+
+@pytest.mark.parametrize("text", ["2024-08-31", "2024-09-31", "2024-13-01"])
+def test_a_date_that_ends_no_quarter_is_not_a_period(text: str) -> None:
+    assert period_of(text) is None
 
 
 def test_an_unrecognised_period_is_shown_in_the_message(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ traces of a number type are undone (`6422.0` → `6422`). Amounts are parsed in 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -103,7 +104,21 @@ _EXTRA_FORMS = (
     re.compile(r"(?P<year>[0-9]{4})\.(?P<month>[0-9]{2})"),
     # 2024年三季度, 2024年第三季度, 2024年第3季度
     re.compile(r"(?P<year>[0-9]{4})年第?(?P<quarter>[一二三四1-4])季度"),
+    # A date in the period's last month, as spreadsheets and databases export it: 2024-09-30,
+    # 2024/9/30, 2024-09-30T00:00:00 (an Excel date cell), 2024-09-30 00:00:00.
+    re.compile(
+        r"(?P<year>[0-9]{4})(?P<sep>[-/])(?P<month>[0-9]{1,2})(?P=sep)(?P<day>[0-9]{1,2})"
+        r"(?:T?00:00(?::00)?)?"
+    ),
 )
+
+
+def _is_date(found: dict[str, str]) -> bool:
+    try:
+        dt.date(int(found["year"]), int(found["month"]), int(found["day"]))
+    except ValueError:
+        return False
+    return True
 
 
 def period(value: str | None) -> Period | None:
@@ -120,6 +135,8 @@ def period(value: str | None) -> Period | None:
         if match is None:
             continue
         found = match.groupdict()
+        if found.get("day") is not None and not _is_date(found):
+            return None
         if "month" in found:
             month = int(found["month"])
             return Period(int(found["year"]), month // 3) if month in (3, 6, 9, 12) else None
