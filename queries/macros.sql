@@ -2,7 +2,7 @@
 -- Needs: nothing. Parameters: none.
 -- blank(): NULL, empty or only spaces of any width (ASCII, no-break, ideographic).
 -- amount(): text as exported (spaces, thousands separators, full-width digits) to an exact decimal,
---   NULL if not a number. The same rules as digicons.inputs.normalise, for amounts, per row.
+--   NULL if not a number (the rule stated plainly: tests/test_properties.py, _amount_reference).
 CREATE OR REPLACE TEMP MACRO blank(x) AS
     x IS NULL OR (
         -- Only text that starts with a space (or is empty) can be blank. Comparisons with constants
@@ -12,21 +12,27 @@ CREATE OR REPLACE TEMP MACRO blank(x) AS
         AND regexp_full_match(x, '[\s\x{a0}\x{3000}]*')
     );
 
+-- grouped(): an exact decimal of ASCII text whose commas, if any, separate thousands. A comma
+--   anywhere else (1234,5 with a decimal comma, 12,34) makes it no number: dropping that comma
+--   would read 1234,5 as 12345.
+CREATE OR REPLACE TEMP MACRO grouped(x) AS
+    CASE WHEN NOT contains(x, ',') THEN TRY_CAST(x AS DECIMAL(18, 4))
+        WHEN regexp_full_match(x, '[+-]?[0-9]{1,3}(,[0-9]{3})+([.][0-9]*)?')
+            THEN TRY_CAST(replace(x, ',', '') AS DECIMAL(18, 4))
+    END;
+
 CREATE OR REPLACE TEMP MACRO amount(x) AS
     coalesce(
         -- The plain cast first, the common case and much the cheapest; but a cast that fails
         -- costs more than it does when it succeeds, so text with thousands separators (a whole
         -- column of them in some exports) goes straight to a cast without them.
-        CASE WHEN contains(x, ',')
-            THEN TRY_CAST(replace(x, ',', '') AS DECIMAL(18, 4))
-            ELSE TRY_CAST(x AS DECIMAL(18, 4))
-        END,
-        TRY_CAST(
+        grouped(x),
+        grouped(
             regexp_replace(
                 translate(x, '０１２３４５６７８９．－＋，−', '0123456789.-+,-'),
-                '[\s,\x{a0}\x{3000}]',
+                '[\s\x{a0}\x{3000}]',
                 '',
                 'g'
-            ) AS DECIMAL(18, 4)
+            )
         )
     );

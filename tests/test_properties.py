@@ -144,7 +144,11 @@ def _amount_reference(text: str) -> Decimal | None:
     """The amount rule written plainly: full-width forms to ASCII, spaces of every width and
     thousands separators dropped, then an exact decimal (4 places, as DECIMAL(18, 4))."""
     ascii_text = text.translate(str.maketrans("０１２３４５６７８９．－＋，−", "0123456789.-+,-"))
-    kept = "".join(c for c in ascii_text if not (c.isspace() or c in ",\xa0\u3000"))
+    spaced = "".join(c for c in ascii_text if not (c.isspace() or c in "\xa0\u3000"))
+    # A comma separates thousands only: 1234,5 (a decimal comma) or 12,34 is not a number.
+    if "," in spaced and not re.fullmatch(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?", spaced):
+        return None
+    kept = spaced.replace(",", "")
     try:
         value = Decimal(kept)
     except ArithmeticError:
@@ -170,6 +174,7 @@ amount_texts = st.one_of(
 @settings(max_examples=200, deadline=None)
 @given(st.lists(amount_texts, min_size=1, max_size=20))
 @example([".00005", "-0.00005", "1.00015"])  # a fifth decimal of 5: rounded away from zero
+@example(["1,5", "1234,5", "1 234,5", "12,34,567", "1,234,567.5", "-1,234", "１，２３４", ",123"])
 def test_sql_amount_rule_is_the_plain_rule(texts: list[str]) -> None:
     """The SQL macro's fast tiers (plain cast, then thousands separators) never change a result."""
     import duckdb
