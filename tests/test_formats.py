@@ -180,6 +180,19 @@ def test_codes_that_went_through_a_number_type(name: str) -> None:
     assert found.rejects_by_reason == {}
 
 
+def test_statistical_region_codes_are_read_as_their_county(tmp_path: Path) -> None:
+    # 统计用区划代码: the county's 6 digits, then 3 for the township and 3 for the village, as
+    # 联网直报 exports give 单位所在地; each of these is 东城区 (110101), one region, not four.
+    path = tmp_path / "q.csv"
+    lines = ["统一社会信用代码,单位名称,行业代码,区划代码,营业收入"]
+    for n, region in enumerate(["110101", "110101001000", "110101001", "110101002003"]):
+        lines.append(f"{fixtures.code(f'91110101MA{n:07d}')},企业{n},5292,{region},10")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = run(path)
+    totals = [c for c in found.region_cells if c.level == "total"]
+    assert [(c.region, c.revenue) for c in totals] == [("110101", Decimal(40))]
+
+
 def test_numeric_codes_are_not_matched_with_last_year(tmp_path: Path) -> None:
     prior = tmp_path / "prior.csv"
     prior.write_text("统一社会信用代码,营业收入\n9.11101E+17,5\n", encoding="utf-8")

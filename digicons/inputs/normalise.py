@@ -59,10 +59,13 @@ def industry_code(value: str | None) -> IndustryCode:
 
 
 def region_code(value: str | None) -> str:
-    """`110105`, `１１０１０５`, `110105.0` → `110105`."""
+    """`110105`, `１１０１０５`, `110105.0` → `110105`; a 统计用区划代码 of 9 or 12 digits (the
+    county's 6, then the township's 3 and the village's 3) → its county: `110105001000` →
+    `110105`."""
     code = text(value)
     match = _INTEGRAL_FLOAT.fullmatch(code)
-    return match.group(1) if match else code
+    code = match.group(1) if match else code
+    return code[:6] if len(code) in (9, 12) and code.isascii() and code.isdigit() else code
 
 
 @dataclass(frozen=True)
