@@ -11,7 +11,6 @@ import csv
 import dataclasses
 import functools
 import io
-import json
 import shlex
 import signal
 import sys
@@ -26,6 +25,7 @@ import typer
 
 from digicons import __version__, console
 from digicons.errors import DigiconsError, Interrupted, UsageError
+from digicons.outputs import dumps
 from digicons.period import parse_period
 from digicons.scope.catalogue import catalogue_records, catalogue_tree, load_catalogue
 from digicons.scope.classify import (
@@ -253,7 +253,7 @@ def classify(
                 f"数字消费 {table.digital:,} 行，无法归类 {table.failed:,} 行 → {target}"
             )
         if as_json:
-            typer.echo(json.dumps(classified_json(table), ensure_ascii=False, indent=2))
+            typer.echo(dumps(classified_json(table)))
         if table.failed:
             raise typer.Exit(1)
         return
@@ -263,7 +263,7 @@ def classify(
         )
     answers = [classifier.classify(query) for query in codes_]
     if as_json:
-        typer.echo(json.dumps([answer_to_dict(a) for a in answers], ensure_ascii=False, indent=2))
+        typer.echo(dumps([answer_to_dict(a) for a in answers]))
     else:
         console.print_answers(answers)
     if any(isinstance(a, QueryFailure) for a in answers):
@@ -291,7 +291,7 @@ def catalogue(
     if fmt is CatalogueFormat.tree:
         console.stdout.print(console.catalogue_tree(cat))
     elif fmt is CatalogueFormat.json:
-        typer.echo(json.dumps(catalogue_tree(cat), ensure_ascii=False, indent=2))
+        typer.echo(dumps(catalogue_tree(cat)))
     else:
         records = catalogue_records(cat)
         buffer = io.StringIO()
@@ -401,7 +401,7 @@ def measure(
     from digicons.measure.disclosure import DisclosureRules, parse_dominance, parse_protection
     from digicons.measure.partial import parse_treatment
     from digicons.outputs import check_outputs, write_all
-    from digicons.outputs.jsondoc import dumps, result_json
+    from digicons.outputs.jsondoc import result_json
     from digicons.outputs.measured import default_workbook, plan_measure_outputs
     from digicons.scope.regions import parse_level
 
@@ -506,7 +506,7 @@ def company(
     if as_json:
         from digicons.outputs.company import company_json
 
-        typer.echo(json.dumps(company_json(answer), ensure_ascii=False, indent=2))
+        typer.echo(dumps(company_json(answer)))
     else:
         console.print_company(answer)
     if answer.matches > LIMIT:
@@ -535,7 +535,7 @@ def series(
     Example: digicons series 2024Q1.json 2024Q2.json 2024Q3.json -o series.xlsx
     """
     from digicons.outputs import Output, check_outputs, write_all
-    from digicons.outputs.jsondoc import dumps, write_json
+    from digicons.outputs.jsondoc import write_json
     from digicons.outputs.series import series_json, write_series_workbook
     from digicons.series import build
 

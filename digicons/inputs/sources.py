@@ -19,7 +19,14 @@ import pyarrow.parquet as pq
 from digicons.errors import InputError, UsageError, first_line
 from digicons.inputs import csvfile, sheets
 from digicons.inputs.files import file_kind
-from digicons.inputs.headers import COLUMNS, REQUIRED, header_unit, match_headers, title_units
+from digicons.inputs.headers import (
+    COLUMNS,
+    REQUIRED,
+    Header,
+    header_unit,
+    match_headers,
+    title_units,
+)
 from digicons.inputs.scan import ByteScan, ReadStats
 from digicons.units import UNITS, parse_unit
 
@@ -131,12 +138,19 @@ def _unit(headers: list[str], columns: dict[str, int]) -> str | None:
     return unit if unit in UNITS else None
 
 
-def _title_unit_detail(headers: list[str], columns: dict[str, int], title: tuple[str, ...]) -> str:
-    """Said beside the file when the unit comes from a title row, not from the header."""
-    above = title_units(title)
-    if _unit(headers, columns) is None and above:
-        return f"，标题行写明金额单位：{'、'.join(sorted(above))}"
-    return ""
+def _shape(header: Header, unit: str | None, title: tuple[str, ...]) -> str:
+    """What the detail of a CSV or sheet adds about its header: two rows, and a unit named in a
+    title row rather than in the header."""
+    shape = "，两行表头" if header.height == 2 else ""
+    above = _title_units(title)
+    if unit is None and above:
+        shape += f"，标题行写明金额单位：{'、'.join(above)}"
+    return shape
+
+
+def _title_units(title: tuple[str, ...]) -> tuple[str, ...]:
+    """The units the title rows name, smallest first (元, 千元, 万元, 亿元)."""
+    return tuple(sorted(title_units(title), key=list(UNITS).index))
 
 
 def _register_csv(
@@ -156,10 +170,9 @@ def _register_csv(
     staged = scratch / f"{view}.parquet"
     stats = csvfile.stage(path, dialect, columns, staged, scratch, scan, options.reasons)
     con.read_parquet(str(staged)).create_view(view)
+    unit = _unit(headers, columns)
     detail = f"{dialect.encoding}，{_DELIMITER_NAMES.get(dialect.delimiter, dialect.delimiter)}分隔"
-    if dialect.header.height == 2:
-        detail += "，两行表头"
-    detail += _title_unit_detail(headers, columns, dialect.title)
+    detail += _shape(dialect.header, unit, dialect.title)
     return InputFile(
         index,
         path,
@@ -167,7 +180,7 @@ def _register_csv(
         dialect.encoding,
         headers,
         columns,
-        _unit(headers, columns),
+        unit,
         detail,
         stats,
         scan,
@@ -227,9 +240,8 @@ def _register_sheet(
     detail = f"工作表 {sheet.name}" + (
         f"（共 {sheet.sheet_count} 个）" if sheet.sheet_count > 1 else ""
     )
-    if sheet.header.height == 2:
-        detail += "，两行表头"
-    detail += _title_unit_detail(headers, columns, sheet.title)
+    unit = _unit(headers, columns)
+    detail += _shape(sheet.header, unit, sheet.title)
     stats = ReadStats(
         data_lines=len(sheet.rows) + sheet.blank_rows,
         records=len(sheet.rows),
@@ -242,7 +254,7 @@ def _register_sheet(
         None,
         headers,
         columns,
-        _unit(headers, columns),
+        unit,
         detail,
         stats,
         scan,
@@ -254,12 +266,12 @@ def _register_sheet(
 def units_named(f: InputFile) -> tuple[str, ...]:
     """The revenue units a file names: in its revenue header (营业收入（千元）), else in the title
     rows above the table (单位：万元). A title and a header that disagree are an input error."""
-    above = title_units(f.title)
+    above = _title_units(f.title)
     if f.unit is None:
-        return tuple(sorted(above, key=list(UNITS).index))
-    if above - {f.unit}:
+        return above
+    if set(above) - {f.unit}:
         raise InputError(
-            f"{f.path}：标题行写的金额单位是{'、'.join(sorted(above))}，营业收入表头写的是{f.unit}"
+            f"{f.path}：标题行写的金额单位是{'、'.join(above)}，营业收入表头写的是{f.unit}"
             "（the title and the revenue header name different units）",
             hint="请核对文件的金额单位，改正标题行或表头。",
         )

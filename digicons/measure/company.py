@@ -114,7 +114,8 @@ def find_company(
     records = [dict(zip(columns, row, strict=True)) for row in rows]
     matches = int(records[0]["matches"]) if records else 0
     classifier = Classifier(catalogue, options.codes)
-    found = [_row(record, result, catalogue, classifier) for record in records]
+    cells = {c.key: c for c in [*result.cells, *result.region_cells]}
+    found = [_row(record, result, catalogue, classifier, cells) for record in records]
     return CompanyAnswer(" ".join(words), matches, found, result)
 
 
@@ -127,6 +128,7 @@ def _row(
     result: MeasureResult,
     catalogue: Catalogue,
     classifier: Classifier,
+    by_key: dict[CellKey, Cell],
 ) -> CompanyRow:
     files: list[InputFile] = result.inputs
     class_code = record["class_code"]
@@ -144,7 +146,7 @@ def _row(
     cells = []
     if record["status"] == "digital" and lineage is not None and revenue is not None:
         contribution = Decimal(str(revenue)) * weight
-        cells = _shares(result, lineage, region, contribution)
+        cells = _shares(by_key, lineage, region, contribution)
     return CompanyRow(
         file=files[int(str(record["file_idx"]))].path,
         row=int(str(record["row_no"])),
@@ -176,12 +178,12 @@ def _int(value: object) -> int | None:
 
 
 def _shares(
-    result: MeasureResult,
+    by_key: dict[CellKey, Cell],
     lineage: tuple[Category, Category, Category],
     region: str,
     contribution: Decimal,
 ) -> list[CellShare]:
-    by_key: dict[CellKey, Cell] = {c.key: c for c in [*result.cells, *result.region_cells]}
+    """The cells (by key: every cell of the run) the contribution feeds, and its share of each."""
     wanted: list[tuple[str, CellKey]] = [("total", (None, ""))]
     wanted += [(c.level, (None, c.code)) for c in lineage]
     wanted += [("total", (region, ""))] + [(c.level, (region, c.code)) for c in lineage[:2]]

@@ -8,6 +8,7 @@ renamed into place only when every one succeeded.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,11 @@ FORMATS: dict[str, Format] = {
     "classified": Format("分类结果", "-o/--output", (".csv", ".xlsx")),
     "series": Format("Excel 工作簿", "-o/--output", (".xlsx",)),
 }
+
+
+def dumps(document: object) -> str:
+    """JSON as every command prints or writes it: Chinese as it is, indented."""
+    return json.dumps(document, ensure_ascii=False, indent=2)
 
 
 def _same(a: Path, b: Path) -> bool:

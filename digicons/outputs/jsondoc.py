@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from digicons.measure.result import Cell, MeasureResult
+from digicons.outputs import dumps
 from digicons.scope.regions import region_name
 
 
@@ -144,12 +145,6 @@ def provenance_json(result: MeasureResult) -> dict[str, Any]:
 
 def write_json(document: dict[str, Any], path: Path) -> None:
     path.write_text(dumps(document), encoding="utf-8")
-
-
-def dumps(document: object) -> str:
-    import json
-
-    return json.dumps(document, ensure_ascii=False, indent=2)
 
 
 def _audit(result: MeasureResult, cell: Cell) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from xlsxwriter.worksheet import Worksheet
 from digicons.inputs.normalise import printable
 from digicons.measure.result import MeasureResult
 from digicons.measure.rules import LABELS
-from digicons.outputs.style import ROW_HEIGHT, SIZE, TEXT_FONT, Styles, lines_needed
+from digicons.outputs.style import FOOTER, ROW_HEIGHT, SIZE, TEXT_FONT, Styles, lines_needed
 
 WIDTHS = (26, 16, 12, 12, 10, 10, 12, 10)
 LAST = len(WIDTHS) - 1
@@ -220,7 +220,7 @@ def write_notes(sheet: Worksheet, styles: Styles, result: MeasureResult) -> None
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(0, 1)
     sheet.set_margins(left=0.6, right=0.6, top=0.7, bottom=0.8)
-    sheet.set_footer("&C第 &P 页 共 &N 页", {"margin": 0.3})
+    sheet.set_footer(FOOTER, {"margin": 0.3})
     sheet.center_horizontally()
     sheet.print_area(0, 0, at.row - 1, LAST)
     sheet.hide_gridlines(2)

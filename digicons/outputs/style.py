@@ -49,6 +49,7 @@ PORTRAIT_WIDTH = 68
 LANDSCAPE_WIDTH = 100
 WIDE_SCALE = 80  # % at which a table too wide for one page prints, across pages
 ROW_HEIGHT = 15  # points, for one line of 10-point text
+FOOTER = "&C第 &P 页 共 &N 页"  # 第 N 页 共 M 页, centred
 WORKBOOK_OPTIONS = {
     "constant_memory": True,
     "strings_to_formulas": False,  # text that looks like a formula stays text
@@ -325,7 +326,7 @@ def setup_print(
         sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(0, placed.header_last)
     sheet.set_margins(left=0.6, right=0.6, top=0.7, bottom=0.8)
-    sheet.set_footer("&C第 &P 页 共 &N 页", {"margin": 0.3})
+    sheet.set_footer(FOOTER, {"margin": 0.3})
     sheet.center_horizontally()
     sheet.print_area(0, 0, placed.end + extra_rows, placed.last_column)
     sheet.hide_gridlines(2)

@@ -21,6 +21,7 @@ from digicons.measure.rules import FLAGS, LABELS
 from digicons.outputs.issues import ISSUE_HEADERS, issue_row
 from digicons.outputs.style import (
     FIGURE_FONT,
+    FOOTER,
     NOT_COMPUTABLE,
     ROW_HEIGHT,
     SIZE,
@@ -338,11 +339,7 @@ def _quality_sheet(
     last = 1 + min(room, len(result.issues))
     sheet.freeze_panes(2, 0)
     sheet.autofilter(1, 0, last, len(ISSUE_HEADERS) - 1)
-    sheet.set_paper(9)
-    sheet.set_landscape()
-    sheet.fit_to_pages(1, 0)
-    sheet.repeat_rows(1, 1)
-    sheet.set_footer("&C第 &P 页 共 &N 页")
+    _print_listing(sheet, landscape=True)
 
 
 def _quality_counts(
@@ -381,11 +378,19 @@ def _quality_counts(
         sheet.write_string(r, 1, label, styles.cell("text", bold=bold, bottom=bottom))
         sheet.write_number(r, 2, rows, styles.cell("count", bold=bold, bottom=bottom))
         sheet.write_string(r, 3, key, styles.cell("text", indent=1, bottom=bottom))
+    _print_listing(sheet, landscape=False)
+
+
+def _print_listing(sheet: Worksheet, *, landscape: bool) -> None:
+    """数据质量 as printed: A4, one page wide, its header (row 2) on every page."""
     sheet.set_paper(9)
-    sheet.set_portrait()
+    if landscape:
+        sheet.set_landscape()
+    else:
+        sheet.set_portrait()
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(1, 1)
-    sheet.set_footer("&C第 &P 页 共 &N 页")
+    sheet.set_footer(FOOTER)
 
 
 def write_plain_workbook(

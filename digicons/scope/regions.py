@@ -12,21 +12,21 @@ UNKNOWN = "（区划代码缺失）"
 
 
 @cache
+def _regions() -> list[dict[str, str]]:
+    """The rows of classification/gbt2260_regions.csv: code, name, level."""
+    return data_rows(resource_dir("classification") / "gbt2260_regions.csv")
+
+
+@cache
 def region_names() -> dict[str, str]:
     """Code → name for the divisions the project knows."""
-    return {
-        row["code"]: row["name"]
-        for row in data_rows(resource_dir("classification") / "gbt2260_regions.csv")
-    }
+    return {row["code"]: row["name"] for row in _regions()}
 
 
 @cache
 def region_levels() -> dict[str, str]:
     """Code → level (province, city, county) for the divisions the project knows."""
-    return {
-        row["code"]: row["level"]
-        for row in data_rows(resource_dir("classification") / "gbt2260_regions.csv")
-    }
+    return {row["code"]: row["level"] for row in _regions()}
 
 
 def region_name(code: str) -> str:
