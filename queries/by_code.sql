@@ -1,7 +1,8 @@
 -- Purpose: one row per credit code of the --prior (last year's) or --quarter-only (previous
---   cumulative quarter) files: the first row with a code and a numeric revenue. Codes are
---   normalised as in the current files (the side's own marks, digicons.measure.marks).
--- Needs: view side_rows (digicons.inputs.sources), table side_marks.
+--   cumulative quarter) files: the first row with a code and a numeric revenue; total rows
+--   (合计) left out. Codes are normalised as in the current files (the side's own marks,
+--   digicons.measure.marks).
+-- Needs: view side_rows (digicons.inputs.sources), table side_marks; macros.sql.
 -- Slots: side: prior or previous (a fixed allow-list, never input); row_key_file
 --   (digicons.measure.assemble.ROW_KEY_FILE).
 -- Parameters: none.
@@ -10,6 +11,7 @@ WITH coded AS (
     SELECT
         CASE WHEN (m.raw IS NULL OR m.raw = i.credit_code_raw) AND m.code IS NOT NULL THEN m.code
             ELSE i.credit_code_raw END AS credit_code,
+        i.credit_code_raw,
         CAST(i.file_idx AS BIGINT) * {{row_key_file}} + i.row_no AS row_key,
         i.revenue_value,
         i.revenue_prior_value
@@ -22,4 +24,6 @@ SELECT
     arg_min(revenue_prior_value, row_key) AS revenue_prior
 FROM coded
 WHERE coalesce(credit_code, '') <> '' AND revenue_value IS NOT NULL
+    -- A total row (合计 in the credit-code column, as judged.sql tells) is no enterprise.
+    AND NOT (length(credit_code) <> 18 AND total_label(credit_code_raw))
 GROUP BY credit_code;

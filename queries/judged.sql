@@ -6,7 +6,8 @@
 -- Needs: view input_rows (digicons.inputs.sources); tables keys (digicons.measure.keys), marks
 --   (digicons.measure.marks), prior_by_code or previous_by_code (by_code.sql), partial_list;
 --   macros.sql.
---   A total row (合计 / 总计 / 小计 in a text column, no credit code) is marked is_total: it is no
+--   A total row is marked is_total: 合计 / 总计 / 小计 / 共计 ending its credit-code cell, or
+--   with no credit code, its name, industry-code or region cell (macro total_label). It is no
 --   enterprise, and settled.sql keeps it out of every count.
 -- Slots (from digicons.measure.rules): row_reason, row_flags, check_failed_bit, numeric_bit;
 --   row_key_file (digicons.measure.assemble.ROW_KEY_FILE).
@@ -94,10 +95,11 @@ ruled AS (
                 THEN {{check_failed_bit}} ELSE 0 END
             + CASE WHEN m.code_numeric THEN {{numeric_bit}} ELSE 0 END AS flag_bits,
         CASE WHEN coalesce(m.credit_code, '') = '' AND NOT m.code_numeric
-            THEN regexp_matches(
-                concat_ws(' ', m.name_raw, m.industry_code_raw, m.region_raw),
-                '(合|总|小)\s*计'
-            )
+                THEN total_label(m.name_raw) OR total_label(m.industry_code_raw)
+                    OR total_label(m.region_raw)
+            -- Most exports put 合计 in their first column, the credit code's. A code of 18
+            -- characters never reaches the regular expression.
+            WHEN length(m.credit_code) <> 18 THEN total_label(m.credit_code_raw)
             ELSE false
         END AS is_total
     FROM matched AS m

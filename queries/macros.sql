@@ -1,6 +1,9 @@
 -- Purpose: scalar macros shared by the measure queries.
 -- Needs: nothing. Parameters: none.
 -- blank(): NULL, empty or only spaces of any width (ASCII, no-break, ideographic).
+-- total_label(): text that labels a total row: it ends with 合计, 总计, 小计 or 共计 (东城区小计,
+--   总计：). Anywhere else the word is part of a name (北京联合计算机有限公司).
+-- subtotal_label(): the total rows that are part of a file only (小计).
 -- amount(): text as exported (spaces, thousands separators, full-width digits) to an exact decimal,
 --   NULL if not a number (the rule stated plainly: tests/test_properties.py, _amount_reference).
 CREATE OR REPLACE TEMP MACRO blank(x) AS
@@ -11,6 +14,12 @@ CREATE OR REPLACE TEMP MACRO blank(x) AS
         (x < '!' OR (x >= chr(160) AND x < chr(161)) OR (x >= chr(12288) AND x < chr(12289)))
         AND regexp_full_match(x, '[\s\x{a0}\x{3000}]*')
     );
+
+CREATE OR REPLACE TEMP MACRO total_label(x) AS
+    coalesce(regexp_matches(x, '(合|总|小|共)[\s\x{a0}\x{3000}]*计[\s\x{a0}\x{3000}:：]*$'), false);
+
+CREATE OR REPLACE TEMP MACRO subtotal_label(x) AS
+    coalesce(regexp_matches(x, '小[\s\x{a0}\x{3000}]*计[\s\x{a0}\x{3000}:：]*$'), false);
 
 -- A comma separates thousands only: elsewhere (1234,5 with a decimal comma, 12,34) it makes the
 -- text no number, where dropping it would read 1234,5 as 12345.

@@ -1,5 +1,5 @@
 -- Purpose: stage 3 of measure, over the small table fine: total rows (合计) set apart, with no
---   reason or flag of their own; the duplicate rule among rows that share
+--   reason, flag or credit code of their own; the duplicate rule among rows that share
 --   a credit code (the first acceptable row is kept, the others are rejected naming it); the
 --   enterprise's previous cumulative value (--quarter-only) charged to one of its rows only (the
 --   kept row, else its first); the weight of partial (*) industries; the status of every group.
@@ -13,7 +13,9 @@ WITH totals AS (
     SELECT
         f.* REPLACE (
             CASE WHEN f.is_total THEN NULL ELSE f.reason END AS reason,
-            CASE WHEN f.is_total THEN 0 ELSE f.flag_bits END AS flag_bits
+            CASE WHEN f.is_total THEN 0 ELSE f.flag_bits END AS flag_bits,
+            -- 小计 under each group of a file repeats in the credit-code column: no enterprise.
+            CASE WHEN f.is_total THEN NULL ELSE f.code END AS code
         )
     FROM fine AS f
 ),

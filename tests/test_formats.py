@@ -296,16 +296,21 @@ def test_row_numbers_are_lines_after_blank_lines(tmp_path: Path) -> None:
     assert found.sources[0].blank_lines == 2 and found.sources[0].data_lines == 4
 
 
-def total_file(tmp_path: Path, total: str) -> Path:
+B = fixtures.code("91110105MA0000009")
+
+
+def small_file(tmp_path: Path, *lines: str) -> Path:
+    """q.csv: credit code, name, industry code and revenue; the `lines` below the header."""
     path = tmp_path / "q.csv"
     path.write_text(
-        "统一社会信用代码,单位名称,行业代码,营业收入\n"
-        f"{fixtures.A},甲,5292,10\n"
-        f"{fixtures.code('91110105MA0000009')},乙,6422,20\n"
-        f",合计,,{total}\n",
+        "统一社会信用代码,单位名称,行业代码,营业收入\n" + "".join(f"{x}\n" for x in lines),
         encoding="utf-8",
     )
     return path
+
+
+def total_file(tmp_path: Path, total: str) -> Path:
+    return small_file(tmp_path, f"{fixtures.A},甲,5292,10", f"{B},乙,6422,20", f",合计,,{total}")
 
 
 def test_a_total_row_is_recognised_and_compared(tmp_path: Path) -> None:
@@ -328,6 +333,78 @@ def test_a_total_row_that_disagrees_is_a_warning(tmp_path: Path) -> None:
     assert "31" in warning.message and "30" in warning.message and "q.csv" in warning.message
     result = runner.invoke(app, fixtures.measure_args(path))
     assert result.exit_code == 0 and "合计" in result.stderr
+
+
+@pytest.mark.parametrize("label", ["合计", " 合  计 ", "总计：", "东城区小计"])
+def test_a_total_label_in_the_credit_code_column_is_a_total_row(tmp_path: Path, label: str) -> None:
+    # Most exports put 合计 in the first column, which is the credit code's.
+    found = run(
+        small_file(tmp_path, f"{fixtures.A},甲,5292,10", f"{B},乙,6422,20", f"{label},,,30")
+    )
+    assert found.reconciliation.rows_read == 2 and found.reconciliation.total_rows == 1
+    assert found.rejects_by_reason == {} and found.total.revenue == 30
+    assert not [w for w in found.warnings if w.code == "total_row_mismatch"]
+
+
+def test_subtotal_rows_of_one_label_are_not_repeated_credit_codes(tmp_path: Path) -> None:
+    # A file grouped by district: 小计 under each group, in the credit-code column.
+    found = run(
+        small_file(
+            tmp_path,
+            f"{fixtures.A},甲,5292,10",
+            "小计,,,10",
+            f"{B},乙,6422,20",
+            "小计,,,20",
+            "合计,,,30",
+        )
+    )
+    assert found.reconciliation.rows_read == 2 and found.reconciliation.total_rows == 3
+    assert found.rejects_by_reason == {} and found.total.revenue == 30
+    # The 合计 is compared with the rows, not with the rows and the 小计 above it.
+    assert found.sources[0].control_revenue == 30
+    assert not [w for w in found.warnings if w.code == "total_row_mismatch"]
+
+
+@pytest.mark.parametrize(("second", "agrees"), [("20", True), ("21", False)])
+def test_subtotals_alone_are_compared_with_the_rows(
+    tmp_path: Path, second: str, agrees: bool
+) -> None:
+    path = small_file(
+        tmp_path,
+        f"{fixtures.A},甲,5292,10",
+        ",东城区小计,,10",
+        f"{B},乙,6422,20",
+        f",西城区小计,,{second}",
+    )
+    found = run(path)
+    assert found.sources[0].control_revenue == 10 + int(second)
+    mismatch = [w for w in found.warnings if w.code == "total_row_mismatch"]
+    assert bool(mismatch) is not agrees
+    if mismatch:
+        assert "小计" in mismatch[0].message and "31" in mismatch[0].message
+    result = runner.invoke(app, fixtures.measure_args(path, "--json", "-"))
+    (source,) = json.loads(result.stdout)["provenance"]["inputs"]
+    # 千元 in, 万元 out.
+    assert (source["control_label"], source["control_revenue"]) == (
+        "各小计行营业收入之和",
+        pytest.approx((10 + int(second)) / 10),
+    )
+    notes = openpyxl.load_workbook(tmp_path / "t.xlsx")["说明"]
+    labels = [row[0] for row in notes.iter_rows(values_only=True)]
+    assert "  q.csv 各小计行营业收入之和" in labels and "  q.csv 各行之和" in labels
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [("计算机", "乙"), ("", "北京联合计算机有限公司"), ("", "北京小计量科技有限公司")],
+)
+def test_an_enterprise_whose_text_holds_a_total_word_is_counted(
+    tmp_path: Path, code: str, name: str
+) -> None:
+    # 联合计算机 holds 合计: an enterprise without its credit code is still an enterprise.
+    found = run(small_file(tmp_path, f"{fixtures.A},甲,5292,10", f"{code},{name},6422,20"))
+    assert found.reconciliation.rows_read == 2 and found.reconciliation.total_rows == 0
+    assert found.total.revenue == 30 and found.total.enterprises == 2
 
 
 def test_an_uncalculated_formula_is_reported_as_such() -> None:

@@ -85,6 +85,19 @@ def test_prior_files_match_by_credit_code(tmp_path: Path) -> None:
     assert (comparison["vanished_enterprises"], comparison["vanished_revenue"]) == (1, 30.0)
 
 
+def test_a_total_row_of_the_prior_file_is_no_enterprise(tmp_path: Path) -> None:
+    a, b = (fixtures.code(f"91110105MA00003{i:02d}") for i in range(2))
+    now = write(tmp_path / "now.csv", f"{a},甲,5292,110105,1000,", f"{b},乙,5211,110105,2000,")
+    before = tmp_path / "before.csv"
+    before.write_text(
+        f"统一社会信用代码,营业收入\n{a},800\n{b},1500\n合计,2300\n", encoding="utf-8"
+    )
+    comparison = result_json(measure(MeasureOptions([now], period="2024Q3", prior=[before])))[
+        "comparison"
+    ]
+    assert (comparison["vanished_enterprises"], comparison["vanished_revenue"]) == (0, 0.0)
+
+
 def test_quarter_only_by_difference(tmp_path: Path) -> None:
     a, b, c, d = (fixtures.code(f"91110105MA00002{i:02d}") for i in range(4))
     q3 = write(

@@ -18,6 +18,7 @@ from digicons.inputs.sources import RAW_KEYS, InputFile
 from digicons.measure import rules
 from digicons.measure.options import MeasureOptions
 from digicons.measure.result import (
+    CONTROL_LABELS,
     STATUSES,
     TOTAL,
     ZERO,
@@ -72,7 +73,15 @@ _FLAGGED_COLUMNS = {
     "top": ("largest", "smallest"),
 }
 _SIDE_COLUMNS = ("vanished_enterprises", "vanished_revenue", "rejected_enterprises")
-_FILE_COLUMNS = ("file_idx", "rows", "revenue", "total_rows", "total_revenue")
+_FILE_COLUMNS = (
+    "file_idx",
+    "rows",
+    "revenue",
+    "total_rows",
+    "total_revenue",
+    "grand_rows",
+    "control_revenue",
+)
 _ISSUE_COLUMNS = ("status", "reason", "kept_key", "flag_bits", "details")
 _DETAIL_KEYS = ("file_idx", "row_no", *RAW_KEYS, "note")
 # Row keys are file index × 2^40 + row number: the queries take the factor from here (a slot).
@@ -318,6 +327,8 @@ def _source(f: InputFile, found: Record | None) -> SourceSummary:
         swallowed_lines=f.stats.swallowed_lines,
         total_rows=total_rows,
         total_revenue=_amount(found, "total_revenue"),
+        control_revenue=_amount(found, "control_revenue") if total_rows else None,
+        control_label=CONTROL_LABELS[int((found or {}).get("grand_rows") or 0) > 0],
     )
 
 

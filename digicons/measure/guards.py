@@ -100,11 +100,12 @@ def warnings_of(
             )
         )
     for source in result.sources:
-        if source.total_rows and source.total_revenue != source.revenue_read:
+        control = source.control_revenue
+        if control is not None and control != source.revenue_read:
             found.append(
                 RunWarning(
                     "total_row_mismatch",
-                    f"{source.path}：合计行营业收入为 {_amount(source.total_revenue)}，"
+                    f"{source.path}：{source.control_label}为 {_amount(control)}，"
                     f"各行之和为 {_amount(source.revenue_read)}（{result.input_unit}），两者不符"
                     "（the total row disagrees with the sum of the rows）",
                 )

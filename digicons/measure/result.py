@@ -89,6 +89,13 @@ class SourceSummary:
     swallowed_lines: int  # further lines of records that span several
     total_rows: int  # 合计 rows, not counted
     total_revenue: Decimal
+    # What the file's own totals say its rows add up to: its 合计 rows, else its 小计 rows
+    # summed (None without total rows); `control_label` names which.
+    control_revenue: Decimal | None
+    control_label: str
+
+
+CONTROL_LABELS = {True: "合计行营业收入", False: "各小计行营业收入之和"}
 
 
 @dataclass(frozen=True)

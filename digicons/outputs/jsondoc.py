@@ -137,6 +137,10 @@ def provenance_json(result: MeasureResult) -> dict[str, Any]:
                 "swallowed_lines": s.swallowed_lines,
                 "total_rows": s.total_rows,
                 "total_revenue": float(result.convert(s.total_revenue)),
+                "control_revenue": None
+                if s.control_revenue is None
+                else float(result.convert(s.control_revenue)),
+                "control_label": s.control_label if s.control_revenue is not None else None,
             }
             for s in result.sources
         ],

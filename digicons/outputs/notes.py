@@ -166,7 +166,13 @@ def write_notes(sheet: Worksheet, styles: Styles, result: MeasureResult) -> None
     if rec.total_rows:
         figures("合计行（不计入）", rec.total_rows, _money(result, rec.total_revenue))
         for source in result.sources:
-            if source.total_rows:
+            if source.control_revenue is not None:
+                # The file's own figure beside the sum of its rows, to compare by eye.
+                figures(
+                    f"  {source.path.name} {source.control_label}",
+                    None,
+                    _money(result, source.control_revenue),
+                )
                 figures(
                     f"  {source.path.name} 各行之和",
                     source.rows_read,
