@@ -153,6 +153,16 @@ def test_units_in_title_rows(line: str, units: set[str]) -> None:
     assert title_units([line]) == units
 
 
+@pytest.mark.parametrize("code", ["391", "642", "701"])
+def test_three_digits_that_may_be_a_digital_group_are_rejected(tmp_path: Path, code: str) -> None:
+    # 391 is class 0391 (狩猎和捕捉动物) with its leading zero lost, or group 391 (计算机制造),
+    # digital: which one decides the category, so the row cannot be counted either way.
+    found = run(small_file(tmp_path, f"{fixtures.A},甲,5292,10", f"{B},乙,{code},20"))
+    (row,) = [i for i in found.issues if i.status == "rejected"]
+    assert (row.values["name"], row.reason) == ("乙", "industry_code_three_digits")
+    assert found.total.revenue == 10
+
+
 def test_a_title_and_a_header_naming_different_units_fail(tmp_path: Path) -> None:
     path = tmp_path / "q.csv"
     rows = [*TITLED[:2], ["统一社会信用代码", "单位详细名称", "行业代码", "营业收入（千元）"]]

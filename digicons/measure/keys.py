@@ -45,12 +45,24 @@ def judge_industry(raw: str | None, classes: Mapping[str, Assignment]) -> Indust
         return Industry(None, None, False, "industry_code_missing")
     code = text if len(text) == 4 else text[1:] if _LETTERED.fullmatch(text) else None
     assignment = classes.get(code) if code is not None else None
+    if read.padded and _touches_scope(text[1:], classes):
+        # 391: class 0391 (狩猎和捕捉动物) without its leading zero, or group 391 (计算机制造)?
+        # Padding is safe only when the group reading is not digital consumption either.
+        return Industry(None, None, False, "industry_code_three_digits", read.padded)
     if assignment is None:
         reason = "industry_code_unknown" if _CODE.fullmatch(text) else "industry_code_malformed"
         return Industry(None, None, False, reason, read.padded)
     if len(text) != 4 and text[0] != assignment.section:
         return Industry(None, None, False, "industry_code_section_mismatch", read.padded)
     return Industry(assignment.class_code, assignment.minor, assignment.partial, None, read.padded)
+
+
+def _touches_scope(group: str, classes: Mapping[str, Assignment]) -> bool:
+    """Whether a class of the group (3 digits) is in the scope, wholly or in part."""
+    return any(
+        (found := classes.get(f"{group}{digit}")) is not None and found.minor is not None
+        for digit in "0123456789"
+    )
 
 
 def region_key(region: str, level: str) -> str:

@@ -67,6 +67,13 @@ RULES: tuple[Rule, ...] = (
         ("industry_code",),
     ),
     Rule(
+        "industry_code_three_digits",
+        "行业代码为3位数字：可能是中类代码，也可能是丢失前导零的小类，两者归类不同",
+        R,
+        Stage.KEY,
+        ("industry_code",),
+    ),
+    Rule(
         "industry_code_unknown",
         "行业代码不是国民经济行业分类（GB/T 4754-2017）的小类",
         R,
