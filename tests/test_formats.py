@@ -163,6 +163,34 @@ def test_three_digits_that_may_be_a_digital_group_are_rejected(tmp_path: Path, c
     assert found.total.revenue == 10
 
 
+LINES = [["统一社会信用代码", "单位名称", "行业代码", "营业收入"], [fixtures.A, "甲", "5292", "10"]]
+
+
+def test_text_saved_under_an_excel_name_is_read_as_text(tmp_path: Path) -> None:
+    # Many systems "export to Excel" as tab-separated GBK text named .xls.
+    path = tmp_path / "导出.xls"
+    path.write_bytes("\r\n".join("\t".join(r) for r in LINES).encode("gbk"))
+    found = run(path)
+    assert found.total.revenue == 10 and found.sources[0].kind == "csv"
+    assert any("导出.xls" in note and "文本" in note for note in found.notes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<html><body><table><tr><td>统一社会信用代码</td></tr></table></body></html>",
+        '\ufeff<?xml version="1.0"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:'
+        'spreadsheet">',
+    ],
+)
+def test_a_web_page_saved_as_xls_is_named_as_such(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "导出.xls"
+    path.write_text(text, encoding="utf-8")
+    result = runner.invoke(app, fixtures.measure_args(path))
+    assert result.exit_code == 3 and "导出.xls" in result.stderr
+    assert "HTML" in result.stderr and "另存为" in result.stderr
+
+
 def test_a_title_and_a_header_naming_different_units_fail(tmp_path: Path) -> None:
     path = tmp_path / "q.csv"
     rows = [*TITLED[:2], ["统一社会信用代码", "单位详细名称", "行业代码", "营业收入（千元）"]]

@@ -51,6 +51,31 @@ def file_kind(path: Path) -> str:
     )
 
 
+# What a spreadsheet file starts with: OLE2 (.xls, .et) or zip (.xlsx, .ods).
+_SPREADSHEET_MAGIC = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PK\x03\x04")
+
+
+def input_kind(path: Path) -> str:
+    """The reader for an input file: by suffix, except that a spreadsheet name over text is read
+    as text (systems "export to Excel" as tab-separated text named .xls), and a web page or
+    XML table under that name is refused by name."""
+    kind = file_kind(path)
+    if kind != "excel":
+        return kind
+    with path.open("rb") as handle:
+        start = handle.read(512)
+    if start.startswith(_SPREADSHEET_MAGIC) or not start:
+        return kind
+    head = start.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n")
+    if head.startswith(b"<"):
+        raise InputError(
+            f"{path}：扩展名是 {path.suffix}，内容却是网页（HTML）或 XML 表格，不是 Excel 工作簿"
+            "（an HTML or XML table saved under a spreadsheet name）",
+            hint="请在 Excel 或 WPS 中打开，另存为 .xlsx 或 CSV 后再读取。",
+        )
+    return "csv"
+
+
 def check_readable(path: Path) -> None:
     if not path.exists():
         raise InputError(f"{path}：文件不存在（no such file）")
@@ -102,7 +127,11 @@ def expand_inputs(items: list[Path]) -> Expansion:
             found.paths.append(item)
     for path in found.paths:
         check_readable(path)
-        file_kind(path)
+        if input_kind(path) != file_kind(path):
+            found.notes.append(
+                f"{path} 的扩展名是 {path.suffix}，内容是文本（如制表符分隔），按文本读取"
+                "（text under a spreadsheet name, read as text）"
+            )
     return found
 
 

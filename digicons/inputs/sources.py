@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 
 from digicons.errors import InputError, UsageError, first_line
 from digicons.inputs import csvfile, sheets
-from digicons.inputs.files import file_kind
+from digicons.inputs.files import input_kind
 from digicons.inputs.headers import (
     COLUMNS,
     REQUIRED,
@@ -103,7 +103,7 @@ def register(
     required: frozenset[str] = REQUIRED,
 ) -> InputFile:
     """Register one file as view `{name}_{index}` and find its columns."""
-    kind = file_kind(path)
+    kind = input_kind(path)
     overrides = options.columns or {}
     view = f"{name}_{index}"
     try:
