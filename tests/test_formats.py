@@ -264,16 +264,51 @@ def test_period_forms(tmp_path: Path, text: str) -> None:
     assert found.period.key == "2024Q3" and found.total.revenue == 10
 
 
-def test_a_period_stored_as_an_excel_date(tmp_path: Path) -> None:
-    path = tmp_path / "q.xlsx"
+def sheet_file(path: Path, rows: list[list[object]], merged: tuple[str, ...] = ()) -> Path:
+    """A one-sheet workbook of `rows`, with the `merged` ranges (A1 notation)."""
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.append(["统一社会信用代码", "单位名称", "行业代码", "营业收入", "报告期"])
-    sheet.append([fixtures.A, "甲", "5292", 10, datetime.datetime(2024, 9, 30)])
+    for row in rows:
+        sheet.append(row)
+    for cells in merged:
+        sheet.merge_cells(cells)
     book.save(path)
+    return path
+
+
+def test_a_period_stored_as_an_excel_date(tmp_path: Path) -> None:
+    path = sheet_file(
+        tmp_path / "q.xlsx",
+        [
+            ["统一社会信用代码", "单位名称", "行业代码", "营业收入", "报告期"],
+            [fixtures.A, "甲", "5292", 10, datetime.datetime(2024, 9, 30)],
+        ],
+    )
     found = measure(MeasureOptions([path]))
     assert found.period.key == "2024Q3" and found.total.revenue == 10
+
+
+def test_merged_region_and_industry_cells_apply_to_every_row_they_span(tmp_path: Path) -> None:
+    # A sheet laid out by hand: a district's code merged down the rows of its enterprises.
+    c, d = (fixtures.code(f"91110105MA00004{i:02d}") for i in range(2))
+    rows: list[list[object]] = [
+        ["统一社会信用代码", "单位名称", "行业代码", "区划代码", "营业收入"],
+        [fixtures.A, "甲", "5292", "110105", 10],
+        [B, "乙", None, None, 20],
+        [c, "丙", "6422", None, 30],
+        [d, "丁", "6422", "110108", 40],
+    ]
+    # E4:E5 is one figure for two rows: never copied.
+    path = sheet_file(tmp_path / "q.xlsx", rows, ("D2:D4", "C2:C3", "E4:E5"))
+    found = measure(MeasureOptions([path], period="2024Q3"))
+    totals = {c.region: c.revenue for c in found.region_cells if c.level == "total"}
+    assert totals == {"110105": 60}
+    assert {c.code: c.revenue for c in found.cells if c.level == "medium"}["402"] == 30
+    (rejected,) = [i for i in found.issues if i.status == "rejected"]
+    assert (rejected.values["name"], rejected.reason) == ("丁", "revenue_missing")
+    assert not [i for i in found.issues if "region_missing" in i.flags]
+    assert "合并单元格" in found.sources[0].detail
 
 
 @pytest.mark.parametrize("text", ["2024-08-31", "2024-09-31", "2024-13-01"])

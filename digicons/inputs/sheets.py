@@ -48,6 +48,13 @@ class Sheet:
     title: tuple[str, ...]  # the filled rows above the header, their cells joined
     # (sheet row, column index) → formula text, for formulas with no cached value
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    filled: dict[str, int] = field(default_factory=dict)  # header → cells filled from a merge
+
+
+# Columns whose merged cells mean "every row of the range": a district's code or an industry
+# merged down its enterprises. Never amounts (one figure for several rows cannot be split) nor
+# credit codes and names (who the rows are).
+MERGE_FILLED = ("industry_code", "region", "period")
 
 
 def _open(path: Path) -> object:
@@ -73,6 +80,33 @@ def _rows(workbook: object, name: str, limit: int | None = None) -> list[list[ob
         if len(found) >= limit:
             break
     return found
+
+
+def _merged(workbook: object, name: str) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """The merged ranges of a sheet, 0-based (first row, column), (last row, column); none
+    where the format does not say (.ods)."""
+    sheet = workbook.get_sheet_by_name(name)  # type: ignore[attr-defined]
+    ranges: list[tuple[tuple[int, int], tuple[int, int]]] | None = sheet.merged_cell_ranges
+    return ranges or []
+
+
+def _merge_fills(
+    raw: list[list[object]],
+    merged: list[tuple[tuple[int, int], tuple[int, int]]],
+    columns: set[int],
+    below: int,
+) -> dict[tuple[int, int], object]:
+    """(sheet row, column) → the value of the merged range that covers the cell, for the ranges
+    of `columns` that lie below sheet row `below` (the header's last row)."""
+    fills: dict[tuple[int, int], object] = {}
+    for (first, left), (last, right) in merged:
+        if first + 1 <= below or first >= len(raw) or left >= len(raw[first]):
+            continue
+        value = raw[first][left]
+        for column in set(range(left, right + 1)) & columns:
+            for row in range(first + 1, last + 1):
+                fills[(row + 1, column)] = value
+    return fills
 
 
 def _texts(rows: list[list[object]]) -> list[list[str]]:
@@ -123,6 +157,7 @@ def read_sheet(path: Path, wanted: str | None, overrides: dict[str, str]) -> She
     try:
         name = choose_sheet(path, workbook, wanted, overrides)
         raw = _rows(workbook, name)
+        merged = _merged(workbook, name)
         count = len(workbook.sheet_names)  # type: ignore[attr-defined]
     finally:
         workbook.close()  # type: ignore[attr-defined]
@@ -136,7 +171,12 @@ def read_sheet(path: Path, wanted: str | None, overrides: dict[str, str]) -> She
     columns = match_headers(header.names, overrides)
     numeric_text = {columns[k] for k in ("credit_code",) if k in columns}
     width = len(header.names)
-    body = [(n, row) for n, row in lines if n > filled[header.data_start - 1][0]]
+    header_last = filled[header.data_start - 1][0]
+    body = [(n, row) for n, row in lines if n > header_last]
+    fills = _merge_fills(
+        raw, merged, {columns[k] for k in MERGE_FILLED if k in columns}, header_last
+    )
+    filled_cells: dict[str, int] = {}
     rows: list[list[str]] = []
     numbers: list[int] = []
     blank = 0
@@ -147,6 +187,9 @@ def read_sheet(path: Path, wanted: str | None, overrides: dict[str, str]) -> She
         cells = []
         for i in range(width):
             value = row[i] if i < len(row) else None
+            if value in (None, "") and (number, i) in fills:
+                value = fills[(number, i)]
+                filled_cells[header.names[i]] = filled_cells.get(header.names[i], 0) + 1
             # A credit code stored as a number lost digits; keep its number form visible.
             if i in numeric_text and isinstance(value, float):
                 cells.append(repr(value))
@@ -160,7 +203,9 @@ def read_sheet(path: Path, wanted: str | None, overrides: dict[str, str]) -> She
         " ".join(cell_text(v) for v in row if v not in (None, ""))
         for _, row in filled[: header.start]
     )
-    return Sheet(path, name, count, header, header_row, rows, numbers, blank, title, formulas)
+    return Sheet(
+        path, name, count, header, header_row, rows, numbers, blank, title, formulas, filled_cells
+    )
 
 
 def _uncalculated(path: Path, sheet: str) -> dict[tuple[int, int], str]:

@@ -242,6 +242,9 @@ def _register_sheet(
     )
     unit = _unit(headers, columns)
     detail += _shape(sheet.header, unit, sheet.title)
+    if sheet.filled:
+        spans = "、".join(f"{name} {cells:,} 格" for name, cells in sheet.filled.items())
+        detail += f"；合并单元格的值填入所跨各行：{spans}"
     stats = ReadStats(
         data_lines=len(sheet.rows) + sheet.blank_rows,
         records=len(sheet.rows),
