@@ -163,6 +163,25 @@ def test_three_digits_that_may_be_a_digital_group_are_rejected(tmp_path: Path, c
     assert found.total.revenue == 10
 
 
+def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:
+    # The folder, and a file in it, named on one command line.
+    path = total_file(tmp_path, "30")
+    found = measure(MeasureOptions([tmp_path, path, tmp_path / "." / "q.csv"], period="2024Q3"))
+    assert found.total.revenue == 30 and found.rejects_by_reason == {}
+    assert len(found.sources) == 1
+    assert any("q.csv" in note and "一次" in note for note in found.notes)
+
+
+def test_two_files_with_the_same_content_are_refused(tmp_path: Path) -> None:
+    path = total_file(tmp_path, "30")
+    copy = tmp_path / "副本.csv"
+    copy.write_bytes(path.read_bytes())
+    result = runner.invoke(app, fixtures.measure_args(path, str(copy)))
+    assert result.exit_code == 3, result.output
+    assert "q.csv" in result.stderr and "副本.csv" in result.stderr and "内容相同" in result.stderr
+    assert not (tmp_path / "t.xlsx").exists()
+
+
 LINES = [["统一社会信用代码", "单位名称", "行业代码", "营业收入"], [fixtures.A, "甲", "5292", "10"]]
 
 

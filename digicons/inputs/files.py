@@ -125,6 +125,16 @@ def expand_inputs(items: list[Path]) -> Expansion:
                 )
         else:
             found.paths.append(item)
+    # A file named twice (its folder and itself, say) is read once: read twice, every row of it
+    # would be a repeated credit code.
+    seen: dict[Path, Path] = {}
+    for path in found.paths:
+        first = seen.setdefault(path.resolve(), path)
+        if first is not path:
+            found.notes.append(
+                f"{path} 与 {first} 是同一个文件，只读一次（named twice, read once）"
+            )
+    found.paths = list(seen.values())
     for path in found.paths:
         check_readable(path)
         if input_kind(path) != file_kind(path):

@@ -9,6 +9,7 @@ a --prior / --quarter-only file of the wrong period (checked in `check_side_peri
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -162,6 +163,19 @@ def check_side_unit(side: str, file: InputFile, unit: str) -> None:
             f"（the file is in {'/'.join(named)}, the inputs in {unit}）",
             hint="请把两期数据换算为同一单位（或用 --input-unit 说明本期的单位）。",
         )
+
+
+def check_distinct_inputs(files: Sequence[tuple[Path, str]]) -> None:
+    """Two inputs with the same content (a copy under another name) would count every row
+    twice, then reject one of each as a repeated credit code: refused."""
+    first: dict[str, Path] = {}
+    for path, digest in files:
+        other = first.setdefault(digest, path)
+        if other != path:
+            raise InputError(
+                f"{path} 与 {other} 内容相同（the two inputs are the same file under two names）",
+                hint="请只给出其中一个。",
+            )
 
 
 def check_not_an_input(side: str, path: Path, digest: str, inputs: dict[Path, str]) -> None:

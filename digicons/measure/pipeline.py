@@ -38,6 +38,7 @@ from digicons.measure.duck import Progress, Runner, connect
 from digicons.measure.guards import (
     RunWarning,
     check_counted,
+    check_distinct_inputs,
     check_not_an_input,
     check_side_period,
     check_side_unit,
@@ -235,6 +236,9 @@ class Session:
         run.execute(self.plan.sql("judged"))
         with run.watched("3/3 classifying and aggregating"):
             run.execute(self.plan.sql("fine"))
+        # The contents' hashes were taken beside the work; by now they are ready.
+        if len(files) > 1:
+            check_distinct_inputs([(f.path, f.sha256) for f in files])
 
         # Stage 3: settle and publish, from the small table.
         run.execute(self.plan.sql("settled"), {"partial": options.partial.mode})
