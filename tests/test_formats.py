@@ -182,6 +182,22 @@ def test_two_files_with_the_same_content_are_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "t.xlsx").exists()
 
 
+def test_two_headers_for_one_column_are_refused(tmp_path: Path) -> None:
+    # Which is the quarter's figure? Taking the first would be a guess.
+    path = tmp_path / "q.csv"
+    path.write_text(
+        f"统一社会信用代码,单位名称,行业代码,营业收入,营业收入本年累计\n{fixtures.A},甲,5292,10,30\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, fixtures.measure_args(path))
+    assert result.exit_code == 3, result.output
+    assert "营业收入本年累计" in result.stderr and "--columns" in result.stderr
+    chosen = measure(
+        MeasureOptions([path], period="2024Q3", columns={"revenue": "营业收入本年累计"})
+    )
+    assert chosen.total.revenue == 30
+
+
 LINES = [["统一社会信用代码", "单位名称", "行业代码", "营业收入"], [fixtures.A, "甲", "5292", "10"]]
 
 

@@ -137,6 +137,21 @@ def match_headers(headers: list[str], overrides: dict[str, str]) -> dict[str, in
     return found
 
 
+def ambiguous_headers(headers: list[str], overrides: dict[str, str]) -> dict[str, list[int]]:
+    """The logical columns that more than one header could name (营业收入 beside 营业收入本年累计),
+    with those headers' indexes; a column given by --columns is never ambiguous."""
+    normalised = [normalise_header(h) for h in headers]
+    found: dict[str, list[int]] = {}
+    for column in COLUMNS:
+        if column.key in overrides:
+            continue
+        targets = {normalise_header(a) for a in column.aliases}
+        indexes = [i for i, h in enumerate(normalised) if h and h in targets]
+        if len(indexes) > 1:
+            found[column.key] = indexes
+    return found
+
+
 HEADER_SEARCH_ROWS = 10
 
 

@@ -20,9 +20,11 @@ from digicons.errors import InputError, UsageError, first_line
 from digicons.inputs import csvfile, sheets
 from digicons.inputs.files import input_kind
 from digicons.inputs.headers import (
+    BY_KEY,
     COLUMNS,
     REQUIRED,
     Header,
+    ambiguous_headers,
     header_unit,
     match_headers,
     title_units,
@@ -81,8 +83,19 @@ class SourceOptions:
 
 
 def _check_columns(
-    path: Path, headers: list[str], columns: dict[str, int], required: frozenset[str]
+    path: Path,
+    headers: list[str],
+    columns: dict[str, int],
+    required: frozenset[str],
+    overrides: dict[str, str],
 ) -> None:
+    for key, indexes in ambiguous_headers(headers, overrides).items():
+        named = "、".join(f"'{headers[i]}'（第 {i + 1} 列）" for i in indexes)
+        raise InputError(
+            f"{path}：有 {len(indexes)} 列都可作为{BY_KEY[key].label}：{named}"
+            f"（several columns could be {key}）",
+            hint=f"用 --columns {key}=表头 指定其中一列（choose one with --columns）。",
+        )
     missing = [c for c in COLUMNS if c.key in required and c.key not in columns]
     if missing:
         names = ", ".join(f"{c.key} ({' / '.join(c.aliases[:3])})" for c in missing)
@@ -116,7 +129,7 @@ def register(
         raise InputError(f"{path}：无法读取（cannot be read: {first_line(exc)}）") from exc
     headers = [c for c in relation.columns if c != "file_row_number"]
     columns = match_headers(headers, overrides)
-    _check_columns(path, headers, columns, required)
+    _check_columns(path, headers, columns, required, overrides)
     relation.create_view(view)
     rows = pq.ParquetFile(path).metadata.num_rows
     return InputFile(
@@ -165,7 +178,7 @@ def _register_csv(
     dialect = csvfile.sniff(path, options.encoding, options.columns)
     headers = dialect.header.names
     columns = match_headers(headers, options.columns or {})
-    _check_columns(path, headers, columns, required)
+    _check_columns(path, headers, columns, required, options.columns or {})
     scan = ByteScan(path, dialect.newline.encode())
     staged = scratch / f"{view}.parquet"
     stats = csvfile.stage(path, dialect, columns, staged, scratch, scan, options.reasons)
@@ -202,7 +215,7 @@ def _register_sheet(
     sheet = sheets.read_sheet(path, options.sheet, overrides)
     headers = sheet.header.names
     columns = match_headers(headers, overrides)
-    _check_columns(path, headers, columns, required)
+    _check_columns(path, headers, columns, required, overrides)
     reject, flag = options.formula_reasons
     values: dict[str, list[str | None]] = {key: [] for key in columns}
     reasons: list[int | None] = []
