@@ -184,10 +184,10 @@ def test_two_files_with_the_same_content_are_refused(tmp_path: Path) -> None:
 
 def test_two_headers_for_one_column_are_refused(tmp_path: Path) -> None:
     # Which is the quarter's figure? Taking the first would be a guess.
-    path = tmp_path / "q.csv"
-    path.write_text(
-        f"统一社会信用代码,单位名称,行业代码,营业收入,营业收入本年累计\n{fixtures.A},甲,5292,10,30\n",
-        encoding="utf-8",
+    path = small_file(
+        tmp_path,
+        f"{fixtures.A},甲,5292,10,30",
+        header="统一社会信用代码,单位名称,行业代码,营业收入,营业收入本年累计",
     )
     result = runner.invoke(app, fixtures.measure_args(path))
     assert result.exit_code == 3, result.output
@@ -362,11 +362,7 @@ def test_an_unrecognised_period_is_shown_in_the_message(tmp_path: Path) -> None:
 
 
 def test_control_characters_never_crash_the_workbook(tmp_path: Path) -> None:
-    path = tmp_path / "q.csv"
-    path.write_text(
-        f"统一社会信用代码,单位名称,行业代码,营业收入\n{fixtures.A},甲\x0b乙,5292,-5\n",
-        encoding="utf-8",
-    )
+    path = small_file(tmp_path, f"{fixtures.A},甲\x0b乙,5292,-5")
     result = runner.invoke(app, fixtures.measure_args(path))
     assert result.exit_code == 0, result.stderr
     sheet = openpyxl.load_workbook(tmp_path / "t.xlsx")["数据质量"]
@@ -407,13 +403,12 @@ def test_row_numbers_are_lines_after_blank_lines(tmp_path: Path) -> None:
 B = fixtures.code("91110105MA0000009")
 
 
-def small_file(tmp_path: Path, *lines: str) -> Path:
-    """q.csv: credit code, name, industry code and revenue; the `lines` below the header."""
+def small_file(
+    tmp_path: Path, *lines: str, header: str = "统一社会信用代码,单位名称,行业代码,营业收入"
+) -> Path:
+    """q.csv: credit code, name, industry code and revenue (or `header`); `lines` below it."""
     path = tmp_path / "q.csv"
-    path.write_text(
-        "统一社会信用代码,单位名称,行业代码,营业收入\n" + "".join(f"{x}\n" for x in lines),
-        encoding="utf-8",
-    )
+    path.write_text(header + "\n" + "".join(f"{x}\n" for x in lines), encoding="utf-8")
     return path
 
 
