@@ -226,6 +226,37 @@ def test_a_web_page_saved_as_xls_is_named_as_such(tmp_path: Path, text: str) -> 
     assert "HTML" in result.stderr and "另存为" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        "营业收入（万元，本年累计）",
+        "营业收入（1-9月，万元）",
+        "营业收入[万元]",
+        "营业收入/万元",
+        "营业收入 万元",
+        "营业收入（万元）本年累计",
+        "营业收入【人民币万元】",
+    ],
+)
+def test_a_unit_anywhere_in_the_revenue_header_is_read(tmp_path: Path, header: str) -> None:
+    path = small_file(
+        tmp_path, f"{fixtures.A},甲,5292,100", header=f"统一社会信用代码,单位名称,行业代码,{header}"
+    )
+    found = run(path)
+    assert (found.input_unit, found.total.revenue) == ("万元", Decimal(100))
+
+
+def test_revenue_and_prior_headers_in_different_units_fail(tmp_path: Path) -> None:
+    path = small_file(
+        tmp_path,
+        f"{fixtures.A},甲,5292,100,90",
+        header="统一社会信用代码,单位名称,行业代码,营业收入（千元）,营业收入上年同期（万元）",
+    )
+    result = runner.invoke(app, fixtures.measure_args(path))
+    assert result.exit_code == 3, result.output
+    assert "千元" in result.stderr and "万元" in result.stderr and "上年同期" in result.stderr
+
+
 def test_a_title_and_a_header_naming_different_units_fail(tmp_path: Path) -> None:
     path = tmp_path / "q.csv"
     rows = [*TITLED[:2], ["统一社会信用代码", "单位详细名称", "行业代码", "营业收入（千元）"]]

@@ -69,21 +69,38 @@ KEYS = tuple(c.key for c in COLUMNS)
 REQUIRED = frozenset(c.key for c in COLUMNS if c.required)
 BY_KEY = {c.key: c for c in COLUMNS}
 
-# Exports often append the unit: 营业收入（千元）, 营业收入(千元).
-_UNIT_SUFFIX = re.compile(r"[（(]\s*([^）)]*)\s*[）)]$")
+# Exports name the unit in brackets, anywhere in the header (营业收入（千元）, 营业收入（万元，本年
+# 累计）, 营业收入（万元）本年累计, 营业收入[万元], 营业收入【人民币万元】), after a slash
+# (营业收入/万元) or last (营业收入 万元). Bracketed text is never part of the name: (18位).
+_BRACKETED = re.compile(r"[(\[【〔]([^(\[【〔)\]】〕]*)[)\]】〕]")
+_MONEY = r"(?:人民币)?(千元|万元|亿元|元)(?:人民币)?"
+_TRAILING_UNIT = re.compile(rf"(?<=.)/?{_MONEY}$")
+_UNIT_TOKEN = re.compile(rf"{_MONEY}")
+_SEPARATORS = re.compile(r"[,、/;:]")
 _SPACES = re.compile(r"[\s\u3000]+")
 
 
+def _compact(header: str) -> str:
+    return _SPACES.sub("", unicodedata.normalize("NFKC", header.replace("\ufeff", "")))
+
+
 def normalise_header(header: str) -> str:
-    """The comparable form of a header: NFKC, no spaces, no BOM, no unit suffix, lower case."""
-    text = _SPACES.sub("", unicodedata.normalize("NFKC", header.replace("\ufeff", "")))
-    return _UNIT_SUFFIX.sub("", text).lower()
+    """The comparable form of a header: NFKC, no spaces, no BOM, no bracketed text or unit,
+    lower case."""
+    return _TRAILING_UNIT.sub("", _BRACKETED.sub("", _compact(header))).lower()
 
 
-def header_unit(header: str) -> str | None:
-    """The unit a header names in its suffix, e.g. '千元' in '营业收入（千元）'."""
-    match = _UNIT_SUFFIX.search(_SPACES.sub("", unicodedata.normalize("NFKC", header)))
-    return match.group(1) if match else None
+def header_units(header: str) -> set[str]:
+    """The money units a header names: 万元 in 营业收入（万元，本年累计） or 营业收入/万元."""
+    text = _compact(header)
+    found = {
+        match.group(1)
+        for group in _BRACKETED.findall(text)
+        for token in _SEPARATORS.split(group)
+        if (match := _UNIT_TOKEN.fullmatch(token))
+    }
+    last = _TRAILING_UNIT.search(_BRACKETED.sub("", text))
+    return found | ({last.group(1)} if last else set())
 
 
 # 单位：万元, 金额单位：千元, 计量单位:元 on a line above the table.
@@ -185,13 +202,9 @@ def joined_header(top: list[str], sub: list[str]) -> list[str]:
         if not lower or lower == parent:
             names.append(parent or lower)
             continue
-        # A unit named above (营业收入（千元） over 本期) still ends the joined name: that is
-        # where normalise_header and header_unit look for it.
-        unit = _UNIT_SUFFIX.search(parent)
-        if unit is not None and _UNIT_SUFFIX.search(lower) is None:
-            names.append(parent[: unit.start()].rstrip() + lower + unit.group(0))
-        else:
-            names.append(parent + lower)
+        # A unit named above (营业收入（千元） over 本期) stays in the joined name, where
+        # header_units finds it: 营业收入（千元）本期.
+        names.append(parent + lower)
     return names
 
 

@@ -25,7 +25,7 @@ from digicons.inputs.headers import (
     REQUIRED,
     Header,
     ambiguous_headers,
-    header_unit,
+    header_units,
     match_headers,
     title_units,
 )
@@ -139,16 +139,29 @@ def register(
         None,
         headers,
         columns,
-        _unit(headers, columns),
+        _unit(path, headers, columns),
         "Parquet",
         ReadStats(data_lines=rows),
         ByteScan(path),
     )
 
 
-def _unit(headers: list[str], columns: dict[str, int]) -> str | None:
-    unit = header_unit(headers[columns["revenue"]]) if "revenue" in columns else None
-    return unit if unit in UNITS else None
+def _unit(path: Path, headers: list[str], columns: dict[str, int]) -> str | None:
+    """The unit the amount headers name (营业收入（千元）); both amounts in one unit."""
+    named = {
+        headers[columns[key]]: header_units(headers[columns[key]])
+        for key in ("revenue", "revenue_prior")
+        if key in columns
+    }
+    units = set().union(*named.values())
+    if len(units) > 1:
+        said = "；".join(f"'{h}'：{'、'.join(sorted(u))}" for h, u in named.items() if u)
+        raise InputError(
+            f"{path}：营业收入的表头写了不同的金额单位（{said}）"
+            "（the amount headers name different units）",
+            hint="请核对表头的金额单位，改正后再读取。",
+        )
+    return next(iter(units), None)
 
 
 def _shape(header: Header, unit: str | None, title: tuple[str, ...]) -> str:
@@ -183,7 +196,7 @@ def _register_csv(
     staged = scratch / f"{view}.parquet"
     stats = csvfile.stage(path, dialect, columns, staged, scratch, scan, options.reasons)
     con.read_parquet(str(staged)).create_view(view)
-    unit = _unit(headers, columns)
+    unit = _unit(path, headers, columns)
     detail = f"{dialect.encoding}，{_DELIMITER_NAMES.get(dialect.delimiter, dialect.delimiter)}分隔"
     detail += _shape(dialect.header, unit, dialect.title)
     return InputFile(
@@ -253,7 +266,7 @@ def _register_sheet(
     detail = f"工作表 {sheet.name}" + (
         f"（共 {sheet.sheet_count} 个）" if sheet.sheet_count > 1 else ""
     )
-    unit = _unit(headers, columns)
+    unit = _unit(path, headers, columns)
     detail += _shape(sheet.header, unit, sheet.title)
     if sheet.filled:
         spans = "、".join(f"{name} {cells:,} 格" for name, cells in sheet.filled.items())
