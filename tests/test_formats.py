@@ -181,6 +181,44 @@ def test_two_files_with_the_same_content_are_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "t.xlsx").exists()
 
 
+@pytest.mark.parametrize(
+    ("header", "end"),
+    [
+        ("统一社会信用代码,单位名称,行业代码,营业收入,", ""),  # a header with a trailing comma
+        ("统一社会信用代码,单位名称,行业代码,营业收入", ","),  # records with one
+    ],
+)
+def test_a_trailing_delimiter_on_one_side_only(tmp_path: Path, header: str, end: str) -> None:
+    path = small_file(
+        tmp_path,
+        f"{fixtures.A},甲,5292,10{end}",
+        f"{B},乙,6422,20{end}",
+        f"{fixtures.code('91110105MA0000017')},丙,6422,5,多余{end}",
+        header=header,
+    )
+    found = run(path)
+    assert found.total.revenue == 30
+    # A record with a field of its own too many is still one.
+    assert found.rejects_by_reason == {"record_field_count": (1, Decimal(5))}
+
+
+@pytest.mark.parametrize(
+    ("lines", "reason", "hint"),
+    [
+        ([f"{fixtures.A},甲,5292,10,2024Q2"], "报告期与本次统计期不符", "--period"),
+        ([f"{fixtures.A},甲,5292,10,2024Q3,x,y"], "字段数与表头不符", "分隔符"),
+        ([f"{fixtures.A},甲,52,10,2024Q3"], "行业代码格式错误", "--columns industry_code="),
+    ],
+)
+def test_a_run_where_no_row_counts_fails_with_the_hint_of_its_reason(
+    tmp_path: Path, lines: list[str], reason: str, hint: str
+) -> None:
+    path = small_file(tmp_path, *lines, header="统一社会信用代码,单位名称,行业代码,营业收入,报告期")
+    said = refusal(path)
+    assert "没有一行计入" in said and reason in said and hint in said
+    assert ("--period" in said) is (hint == "--period")
+
+
 def test_two_headers_for_one_column_are_refused(tmp_path: Path) -> None:
     # Which is the quarter's figure? Taking the first would be a guess.
     path = small_file(

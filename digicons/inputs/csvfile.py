@@ -23,6 +23,7 @@ import csv
 import io
 import queue
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,7 @@ ENCODINGS = {
 DELIMITERS = (",", "\t", ";", "|")
 _SNIFF_BYTES = 1 << 20
 _BLOCK = 1 << 24
+_WIDTH_SAMPLE = 200  # records whose width tells a trailing delimiter
 READ_COLUMNS = ("__row_no", "__read_reason", "__note")
 
 
@@ -122,7 +124,7 @@ def sniff(
         if best is None or score > best[0]:
             best = (score, delimiter, header)
     assert best is not None
-    header = best[2]
+    header = _trailing_delimiter(best[2], text, newline, best[1])
     return CsvDialect(
         encoding,
         best[1],
@@ -131,6 +133,25 @@ def sniff(
         tuple(lines[: header.start]),
         _empty_lines(text, newline, header.data_start) if len(head) < _SNIFF_BYTES else None,
     )
+
+
+def _trailing_delimiter(header: Header, text: str, newline: str, delimiter: str) -> Header:
+    """The header as wide as the records: some systems end the header, or every record, with
+    one delimiter more than the other (an empty last field). Decided by the most common width
+    of the first records; a record of another width is still rejected."""
+    # The piece after the last line break is left out: the sample may end inside a line.
+    lines = text.split(newline)[:-1][header.data_start : header.data_start + _WIDTH_SAMPLE]
+    rows = [next(csv.reader([line.rstrip("\r")], delimiter=delimiter), []) for line in lines]
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    widths = Counter(len(row) for row in rows)
+    if not widths:
+        return header
+    common, width, names = widths.most_common(1)[0][0], len(header.names), header.names
+    if common == width - 1 and names and not names[-1].strip():
+        return Header(header.start, header.height, names[:-1])
+    if common == width + 1 and all(not row[-1].strip() for row in rows if len(row) == common):
+        return Header(header.start, header.height, [*names, ""])
+    return header
 
 
 def read_small_csv(path: Path, forced: str | None = None) -> TextTable:

@@ -17,6 +17,7 @@ from pathlib import Path
 from digicons.errors import ChecksFailedError, InputError
 from digicons.inputs.sources import InputFile, units_named
 from digicons.measure.result import MeasureResult
+from digicons.measure.rules import BY_KEY as RULE_OF
 from digicons.measure.rules import LABELS
 from digicons.period import Period
 
@@ -72,8 +73,15 @@ def check_counted(result: MeasureResult) -> None:
     raise InputError(
         f"全部 {rows['rejected']:,} 行都被剔除，没有一行计入（no row counts）。"
         f"主要原因：{_top_reasons(result)}。例如：" + "；".join(examples),
-        hint="请检查 --period 是否与文件的报告期一致，或查看剔除原因。",
+        hint=_hints(result),
     )
+
+
+def _hints(result: MeasureResult) -> str:
+    """What to check, from the rules that rejected most rows (their own hints)."""
+    ranked = sorted(result.rejects_by_reason.items(), key=lambda item: -item[1][0])
+    hints = [h for key, _ in ranked[:EXAMPLES] if (h := RULE_OF[key].hint)]
+    return "".join(dict.fromkeys(hints)) or "请查看剔除原因。"
 
 
 def warnings_of(

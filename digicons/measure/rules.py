@@ -44,27 +44,51 @@ class Rule:
     stage: Stage
     needs: tuple[str, ...]  # the input columns it reads (logical keys of inputs.headers)
     sql: str | None = None  # row stage: a boolean over the columns of queries/judged.sql
+    hint: str | None = None  # what to check when it rejects every row of a run
 
 
 R, F = Action.REJECT, Action.FLAG
+_CODE_HINT = (
+    "请检查行业代码列：应为4位小类代码（如 6422）；列名不同时用 --columns industry_code=表头 指定。"
+)
+_REVENUE_HINT = "请检查营业收入列是否为数值；列名不同时用 --columns revenue=表头 指定。"
+_PERIOD_HINT = "请检查 --period 是否与文件的报告期一致。"
 # Order matters: rejects are listed by precedence, flags by bit.
 RULES: tuple[Rule, ...] = (
-    Rule("record_multiline", "记录跨越多行（可能有未闭合的引号）", R, Stage.READ, ()),
-    Rule("record_field_count", "字段数与表头不符", R, Stage.READ, ()),
+    Rule(
+        "record_multiline",
+        "记录跨越多行（可能有未闭合的引号）",
+        R,
+        Stage.READ,
+        (),
+        hint="请检查文件中的引号是否成对。",
+    ),
+    Rule(
+        "record_field_count",
+        "字段数与表头不符",
+        R,
+        Stage.READ,
+        (),
+        hint="请检查分隔符，以及数据行的字段数是否与表头相同。",
+    ),
     Rule(
         "formula_uncalculated",
         "营业收入、行业代码或报告期为未计算的公式（无缓存值）",
         R,
         Stage.READ,
         (),
+        hint="请在电子表格程序中打开文件、重新计算并保存后再读取。",
     ),
-    Rule("industry_code_missing", "行业代码缺失", R, Stage.KEY, ("industry_code",)),
+    Rule(
+        "industry_code_missing", "行业代码缺失", R, Stage.KEY, ("industry_code",), hint=_CODE_HINT
+    ),
     Rule(
         "industry_code_malformed",
         "行业代码格式错误（应为4位小类代码）",
         R,
         Stage.KEY,
         ("industry_code",),
+        hint=_CODE_HINT,
     ),
     Rule(
         "industry_code_three_digits",
@@ -72,6 +96,7 @@ RULES: tuple[Rule, ...] = (
         R,
         Stage.KEY,
         ("industry_code",),
+        hint=_CODE_HINT,
     ),
     Rule(
         "industry_code_unknown",
@@ -79,6 +104,7 @@ RULES: tuple[Rule, ...] = (
         R,
         Stage.KEY,
         ("industry_code",),
+        hint=_CODE_HINT,
     ),
     Rule(
         "industry_code_section_mismatch",
@@ -86,6 +112,7 @@ RULES: tuple[Rule, ...] = (
         R,
         Stage.KEY,
         ("industry_code",),
+        hint=_CODE_HINT,
     ),
     Rule(
         "revenue_missing",
@@ -94,6 +121,7 @@ RULES: tuple[Rule, ...] = (
         Stage.ROW,
         ("revenue",),
         "revenue_value IS NULL AND blank(revenue_raw)",
+        hint=_REVENUE_HINT,
     ),
     Rule(
         "revenue_not_numeric",
@@ -102,9 +130,10 @@ RULES: tuple[Rule, ...] = (
         Stage.ROW,
         ("revenue",),
         "revenue_value IS NULL",
+        hint=_REVENUE_HINT,
     ),
-    Rule("period_unrecognised", "报告期无法识别", R, Stage.KEY, ("period",)),
-    Rule("period_mismatch", "报告期与本次统计期不符", R, Stage.KEY, ("period",)),
+    Rule("period_unrecognised", "报告期无法识别", R, Stage.KEY, ("period",), hint=_PERIOD_HINT),
+    Rule("period_mismatch", "报告期与本次统计期不符", R, Stage.KEY, ("period",), hint=_PERIOD_HINT),
     Rule(
         "duplicate_credit_code",
         "统一社会信用代码重复（保留首次出现的行）",
