@@ -83,6 +83,17 @@ def test_section_lists_section_and_inner_patterns(catalogue: Catalogue) -> None:
     assert isinstance(c, AggregateAnswer) and len(c.hits) == 14
 
 
+@pytest.mark.parametrize("query", ["６４２２", "Ｉ６４２２", " i6422\u3000", "6422.0", "I6422.00"])
+def test_a_code_in_another_form_is_classified_as_measure_reads_it(
+    catalogue: Catalogue, query: str
+) -> None:
+    # measure reads these as 6422 (digicons/inputs/normalise.py); classify must agree.
+    answer = Classifier(catalogue).classify(query)
+    assert isinstance(answer, ClassAnswer), answer
+    assert (answer.industry_code, answer.lineage is not None) == ("6422", True)
+    assert answer.lineage is not None and answer.lineage[2].code == "30303"
+
+
 def test_classify_csv_file(catalogue: Catalogue, tmp_path: Path) -> None:
     source = tmp_path / "firms.csv"
     source.write_bytes(

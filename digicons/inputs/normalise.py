@@ -19,10 +19,10 @@ import pyarrow.compute as pc
 
 from digicons.errors import UsageError
 from digicons.period import Period, parse_period
+from digicons.scope.gbt4754 import INTEGRAL_FLOAT
 
 # Surrounding spaces of every width that exports leave: ASCII, no-break, ideographic.
 SPACES = " \t\n\r\u00a0\u3000"
-_INTEGRAL_FLOAT = re.compile(r"([0-9]+)\.0*")
 _THREE_DIGITS = re.compile(r"[0-9]{3}")
 _INNER_SPACE = re.compile(r"\s+")
 # Characters no XML document (so no workbook) may hold: C0 controls but tab, newline, return.
@@ -50,7 +50,7 @@ def industry_code(value: str | None) -> IndustryCode:
     """`6422`, ` ６４２２ `, `6422.0`, `i6422` → 6422 / I6422; `111` (a number that lost its
     leading zero) → `0111`, marked as padded so that a person can confirm."""
     code = text(value).upper()
-    match = _INTEGRAL_FLOAT.fullmatch(code)
+    match = INTEGRAL_FLOAT.fullmatch(code)
     if match:
         code = match.group(1)
     if _THREE_DIGITS.fullmatch(code):
@@ -63,7 +63,7 @@ def region_code(value: str | None) -> str:
     county's 6, then the township's 3 and the village's 3) → its county: `110105001000` →
     `110105`."""
     code = text(value)
-    match = _INTEGRAL_FLOAT.fullmatch(code)
+    match = INTEGRAL_FLOAT.fullmatch(code)
     code = match.group(1) if match else code
     return code[:6] if len(code) in (9, 12) and code.isascii() and code.isdigit() else code
 

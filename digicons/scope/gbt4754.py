@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
@@ -13,9 +14,11 @@ from digicons.resources import data_rows, resource_dir
 
 # Spaces of every width that exports leave around codes: ASCII, no-break, ideographic.
 _SPACES = " \t\r\n\u00a0\u3000"
-_CLASS = re.compile(r"([A-Z])?(\d{4})")
-_DIVISION = re.compile(r"([A-Z])?(\d{2})")
-_GROUP = re.compile(r"([A-Z])?(\d{3})")
+_CLASS = re.compile(r"([A-Z])?([0-9]{4})")
+_DIVISION = re.compile(r"([A-Z])?([0-9]{2})")
+_GROUP = re.compile(r"([A-Z])?([0-9]{3})")
+# A code that went through a number type: 6422.0, 110105.0 (read so in every input too).
+INTEGRAL_FLOAT = re.compile(r"([A-Z]?[0-9]+)\.0*")
 _SECTION = re.compile(r"[A-Z]")
 
 
@@ -77,7 +80,10 @@ class Structure:
 
     def parse(self, text: str) -> IndustryCode:
         """Parse a code as users type it: `5292`, ` I6422 `, `52`, `527`, `F`."""
-        code = text.strip(_SPACES).upper()
+        # Full-width forms as ASCII (６４２２, Ｉ６４２２), as measure reads a file's codes.
+        code = unicodedata.normalize("NFKC", text).strip(_SPACES).upper()
+        if number := INTEGRAL_FLOAT.fullmatch(code):
+            code = number.group(1)
         if not code:
             raise CodeSyntaxError("代码为空（empty code）")
         if _SECTION.fullmatch(code):
