@@ -84,15 +84,22 @@ def _settings(document: dict[str, Any]) -> dict[str, Any]:
     return {
         "单位（unit）": document["unit"],
         "范围（scope）": document.get("scope"),
-        "部分行业处理（partial treatment）": document.get("partial_treatment"),
-        "保密设置（confidentiality）": None
+        # The treatment's description comes with it (one per mode): it reads in a message.
+        "部分行业处理（partial treatment）": (document.get("partial") or {}).get("description")
+        or document.get("partial_treatment"),
+        "保密设置（confidentiality）": "未作保密处理"
         if disclosure is None
-        else (
-            disclosure.get("min_enterprises"),
-            tuple(disclosure.get("dominance") or ()),
-            disclosure.get("protection_pct"),
-        ),
+        else _confidentiality(disclosure),
     }
+
+
+def _confidentiality(disclosure: dict[str, Any]) -> str:
+    """The settings of --confidential in words, compared between results as they read."""
+    n, k = disclosure.get("dominance") or (None, None)
+    return (
+        f"最少 {disclosure.get('min_enterprises')} 家企业，前 {n} 家合计不超过 {k}%，"
+        f"保护 {disclosure.get('protection_pct')}%"
+    )
 
 
 def check(results: list[Loaded]) -> None:

@@ -186,6 +186,25 @@ def test_a_missing_quarter_leaves_a_gap(tmp_path: Path) -> None:
     assert any("2024Q2" in note for note in document["notes"])
 
 
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        (("--partial", "exclude"), "不计入（下限口径） ≠ 全部计入（上限口径）"),
+        (("--confidential",), "最少 3 家企业"),
+    ],
+)
+def test_series_names_settings_that_differ_in_words(
+    tmp_path: Path, extra: tuple[str, ...], said: str
+) -> None:
+    q1 = measured(tmp_path)[0]
+    other = tmp_path / "other"
+    other.mkdir()
+    q2 = measured(other, *extra)[1]
+    result = runner.invoke(app, ["series", str(q1), str(q2), "-o", str(tmp_path / "s.xlsx")])
+    assert result.exit_code == 3 and said in result.stderr, result.stderr
+    assert "None" not in result.stderr and "85.0)" not in result.stderr
+
+
 def test_series_refuses_results_that_do_not_match(tmp_path: Path) -> None:
     q1, _, q3 = measured(tmp_path)
     twice = tmp_path / "again.json"
