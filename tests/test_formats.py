@@ -221,11 +221,7 @@ def test_a_run_where_no_row_counts_fails_with_the_hint_of_its_reason(
 
 def test_two_headers_for_one_column_are_refused(tmp_path: Path) -> None:
     # Which is the quarter's figure? Taking the first would be a guess.
-    path = small_file(
-        tmp_path,
-        f"{fixtures.A},甲,5292,10,30",
-        header="统一社会信用代码,单位名称,行业代码,营业收入,营业收入本年累计",
-    )
+    path = one_row(tmp_path, "营业收入,营业收入本年累计", "10,30")
     said = refusal(path)
     assert "营业收入本年累计" in said and "--columns" in said
     chosen = measure(
@@ -274,19 +270,22 @@ def test_a_web_page_saved_as_xls_is_named_as_such(tmp_path: Path, text: str) -> 
     ],
 )
 def test_a_unit_anywhere_in_the_revenue_header_is_read(tmp_path: Path, header: str) -> None:
-    path = small_file(
-        tmp_path, f"{fixtures.A},甲,5292,100", header=f"统一社会信用代码,单位名称,行业代码,{header}"
-    )
+    path = one_row(tmp_path, header, "100")
     found = run(path)
     assert (found.input_unit, found.total.revenue) == ("万元", Decimal(100))
 
 
-def test_revenue_and_prior_headers_in_different_units_fail(tmp_path: Path) -> None:
-    path = small_file(
-        tmp_path,
-        f"{fixtures.A},甲,5292,100,90",
-        header="统一社会信用代码,单位名称,行业代码,营业收入（千元）,营业收入上年同期（万元）",
+def test_bracketed_words_that_name_the_figure_are_read(tmp_path: Path) -> None:
+    # 营业收入(本期) beside 营业收入(上年同期): both are 营业收入 once the brackets go.
+    path = one_row(
+        tmp_path, "营业收入(本期),营业收入（上年同期，千元）", "110,100", "统一社会信用代码（18位）"
     )
+    found = run(path)
+    assert (found.total.revenue, found.total.revenue_prior) == (Decimal(110), Decimal(100))
+
+
+def test_revenue_and_prior_headers_in_different_units_fail(tmp_path: Path) -> None:
+    path = one_row(tmp_path, "营业收入（千元）,营业收入上年同期（万元）", "100,90")
     said = refusal(path)
     assert "千元" in said and "万元" in said and "上年同期" in said
 
@@ -475,6 +474,14 @@ def small_file(
     path = tmp_path / "q.csv"
     path.write_text(header + "\n" + "".join(f"{x}\n" for x in lines), encoding="utf-8")
     return path
+
+
+def one_row(tmp_path: Path, amounts: str, values: str, code: str = "统一社会信用代码") -> Path:
+    """q.csv of one enterprise (A, 甲, 5292): `amounts` the headers after 行业代码, `values`
+    their cells; `code` the credit code's header."""
+    return small_file(
+        tmp_path, f"{fixtures.A},甲,5292,{values}", header=f"{code},单位名称,行业代码,{amounts}"
+    )
 
 
 def refusal(path: Path, *extra: str) -> str:

@@ -71,7 +71,8 @@ BY_KEY = {c.key: c for c in COLUMNS}
 
 # Exports name the unit in brackets, anywhere in the header (营业收入（千元）, 营业收入（万元，本年
 # 累计）, 营业收入（万元）本年累计, 营业收入[万元], 营业收入【人民币万元】), after a slash
-# (营业收入/万元) or last (营业收入 万元). Bracketed text is never part of the name: (18位).
+# (营业收入/万元) or last (营业收入 万元). Other bracketed words are part of the name when that
+# makes a name digicons knows (营业收入（上年同期）, 营业收入(本期)), else not: (18位), (1-9月).
 _BRACKETED = re.compile(r"[(\[【〔]([^(\[【〔)\]】〕]*)[)\]】〕]")
 _MONEY = r"(?:人民币)?(千元|万元|亿元|元)(?:人民币)?"
 _TRAILING_UNIT = re.compile(rf"(?<=.)/?{_MONEY}$")
@@ -84,10 +85,28 @@ def _compact(header: str) -> str:
     return _SPACES.sub("", unicodedata.normalize("NFKC", header.replace("\ufeff", "")))
 
 
+def _bare(text: str) -> str:
+    return _TRAILING_UNIT.sub("", _BRACKETED.sub("", text)).lower()
+
+
+def _worded(text: str) -> str:
+    def words(match: re.Match[str]) -> str:
+        kept = [t for t in _SEPARATORS.split(match.group(1)) if not _UNIT_TOKEN.fullmatch(t)]
+        return "".join(kept)
+
+    return _TRAILING_UNIT.sub("", _BRACKETED.sub(words, text)).lower()
+
+
+_KNOWN = frozenset(_bare(_compact(alias)) for column in COLUMNS for alias in column.aliases)
+
+
 def normalise_header(header: str) -> str:
-    """The comparable form of a header: NFKC, no spaces, no BOM, no bracketed text or unit,
-    lower case."""
-    return _TRAILING_UNIT.sub("", _BRACKETED.sub("", _compact(header))).lower()
+    """The comparable form of a header: NFKC, no spaces, no BOM, no unit, lower case; bracketed
+    words kept when they make a known name (营业收入（上年同期） → 营业收入上年同期), else left
+    out (统一社会信用代码（18位） → 统一社会信用代码)."""
+    text = _compact(header)
+    worded = _worded(text)
+    return worded if worded in _KNOWN else _bare(text)
 
 
 def header_units(header: str) -> set[str]:
