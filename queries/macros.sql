@@ -32,16 +32,16 @@ CREATE OR REPLACE TEMP MACRO amount(x) AS
             WHEN regexp_full_match(x, '\s*[+-]?[0-9]{1,3}(,[0-9]{3})+([.][0-9]*)?\s*')
                 THEN TRY_CAST(replace(x, ',', '') AS DECIMAL(18, 4))
         END,
-        -- Full-width forms and spaces of any width. The normalised text is written once: DuckDB
-        -- computes a repeated subexpression for every row, before coalesce() could skip it (the
-        -- clean 10M rows took 10 times as long); regexp_extract() gives '' (no number) when a
-        -- comma does not separate thousands.
+        -- Full-width forms, spaces of any width and invisible characters (zero-width, BOM). The
+        -- normalised text is written once: DuckDB computes a repeated subexpression for every
+        -- row, before coalesce() could skip it (the clean 10M rows took 10 times as long);
+        -- regexp_extract() gives '' (no number) when a comma does not separate thousands.
         TRY_CAST(
             replace(
                 regexp_extract(
                     regexp_replace(
                         translate(x, '０１２３４５６７８９．－＋，−', '0123456789.-+,-'),
-                        '[\s\x{a0}\x{3000}]',
+                        '[\s\x{a0}\x{3000}\x{200b}-\x{200d}\x{2060}\x{feff}]',
                         '',
                         'g'
                     ),

@@ -163,6 +163,24 @@ def test_three_digits_that_may_be_a_digital_group_are_rejected(tmp_path: Path, c
     assert found.total.revenue == 10
 
 
+def test_zero_width_characters_pasted_from_the_web_are_spaces(tmp_path: Path) -> None:
+    # U+200B and U+FEFF come with text copied from web pages and joined files; invisible.
+    z, bom = "\u200b", "\ufeff"
+    path = small_file(
+        tmp_path,
+        f"{fixtures.A},甲,5292{z},10{z},110105{z}",
+        f"{z}{B}{bom},乙,{bom}6422,2{z}0,110105",
+        f"{B},乙二,6422,5,110105",
+        header="统一社会信用代码,单位名称,行业代码,营业收入,区划代码",
+    )
+    found = run(path)
+    assert found.total.revenue == 30
+    assert {c.region for c in found.region_cells} == {"110105"}
+    (repeated,) = [i for i in found.issues if i.status == "rejected"]
+    assert (repeated.values["name"], repeated.reason) == ("乙二", "duplicate_credit_code")
+    assert not [i for i in found.issues if "credit_code_check_failed" in i.flags]
+
+
 def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:
     # The folder, and a file in it, named on one command line.
     path = total_file(tmp_path, "30")

@@ -141,10 +141,12 @@ def test_any_period_text_is_a_quarter_or_none(text: str) -> None:
 
 
 def _amount_reference(text: str) -> Decimal | None:
-    """The amount rule written plainly: full-width forms to ASCII, spaces of every width and
-    thousands separators dropped, then an exact decimal (4 places, as DECIMAL(18, 4))."""
+    """The amount rule written plainly: full-width forms to ASCII, spaces of every width,
+    invisible characters and thousands separators dropped, then an exact decimal (4 places, as
+    DECIMAL(18, 4))."""
     ascii_text = text.translate(str.maketrans("０１２３４５６７８９．－＋，−", "0123456789.-+,-"))
-    spaced = "".join(c for c in ascii_text if not (c.isspace() or c in "\xa0\u3000"))
+    invisible = "\xa0\u3000\u200b\u200c\u200d\u2060\ufeff"
+    spaced = "".join(c for c in ascii_text if not (c.isspace() or c in invisible))
     # A comma separates thousands only: 1234,5 (a decimal comma) or 12,34 is not a number.
     if "," in spaced and not re.fullmatch(r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?", spaced):
         return None
@@ -167,7 +169,7 @@ amount_texts = st.one_of(
     st.decimals(min_value=0, max_value=10**6, places=0).map(
         lambda d: str(d).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     ),
-    st.text(alphabet="0123456789,. \u3000-", max_size=12),
+    st.text(alphabet="0123456789,. \u3000-\u200b\ufeff", max_size=12),
 )
 
 

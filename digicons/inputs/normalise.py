@@ -19,10 +19,8 @@ import pyarrow.compute as pc
 
 from digicons.errors import UsageError
 from digicons.period import Period, parse_period
-from digicons.scope.gbt4754 import INTEGRAL_FLOAT
+from digicons.scope.gbt4754 import INTEGRAL_FLOAT, SPACES
 
-# Surrounding spaces of every width that exports leave: ASCII, no-break, ideographic.
-SPACES = " \t\n\r\u00a0\u3000"
 _THREE_DIGITS = re.compile(r"[0-9]{3}")
 _INNER_SPACE = re.compile(r"\s+")
 # Characters no XML document (so no workbook) may hold: C0 controls but tab, newline, return.
@@ -77,7 +75,7 @@ class CreditCode:
 
 
 # RE2 (pyarrow) patterns: every kind of space after NFKC, and the traces of a number type.
-_CODE_SPACES = r"[\s\x{0b}\x{a0}\x{3000}]+"
+_CODE_SPACES = r"[\s\x{0b}\x{a0}\x{3000}\x{200b}-\x{200d}\x{2060}\x{feff}]+"
 _CODE_FLOAT = r"^[+-]?[0-9]*\.?[0-9]+[eE][+-]?[0-9]+$|^[0-9]+\.[0-9]+$"
 
 

@@ -13,7 +13,9 @@ from digicons.errors import DataError
 from digicons.resources import data_rows, resource_dir
 
 # Spaces of every width that exports leave around codes: ASCII, no-break, ideographic.
-_SPACES = " \t\r\n\u00a0\u3000"
+# Spaces of every width around a value, and the invisible characters that come with text copied
+# from web pages or joined files (zero-width space and joiners, word joiner, BOM).
+SPACES = " \t\r\n\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff"
 _CLASS = re.compile(r"([A-Z])?([0-9]{4})")
 _DIVISION = re.compile(r"([A-Z])?([0-9]{2})")
 _GROUP = re.compile(r"([A-Z])?([0-9]{3})")
@@ -81,7 +83,7 @@ class Structure:
     def parse(self, text: str) -> IndustryCode:
         """Parse a code as users type it: `5292`, ` I6422 `, `52`, `527`, `F`."""
         # Full-width forms as ASCII (６４２２, Ｉ６４２２), as measure reads a file's codes.
-        code = unicodedata.normalize("NFKC", text).strip(_SPACES).upper()
+        code = unicodedata.normalize("NFKC", text).strip(SPACES).upper()
         if number := INTEGRAL_FLOAT.fullmatch(code):
             code = number.group(1)
         if not code:
