@@ -73,3 +73,25 @@ def test_installed_wheel_runs_without_the_source_tree(wheel: Path, tmp_path: Pat
     assert out[0] == str(site / "digicons" / "classification")
     assert out[1] == "63"
     assert out[2] == str(site / "digicons" / "queries")
+
+
+def test_measure_runs_without_pandas(tmp_path: Path) -> None:
+    # pandas is only the bench's baseline (a dev extra): no command may need it.
+    script = (
+        "import sys\n"
+        "class NoPandas:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'pandas':\n"
+        "            raise ModuleNotFoundError(name)\n"
+        "sys.meta_path.insert(0, NoPandas())\n"
+        "from digicons.cli import main\n"
+        f"sys.argv = ['digicons', 'measure', {str(REPO / 'data' / 'sample')!r}, '-p', '2024Q3',"
+        f" '-o', {str(tmp_path / 't.xlsx')!r}, '--json', {str(tmp_path / 'r.json')!r}]\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], check=False, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "t.xlsx").exists() and (tmp_path / "r.json").exists()
+    assert "pandas" not in done.stdout + done.stderr
