@@ -164,6 +164,21 @@ def test_shares_file_halves_a_partial_category(partial_quarter: Path, tmp_path: 
     assert result_json(result)["partial_treatment"] == "shares"
 
 
+@pytest.mark.parametrize(("half", "fifth"), [("50%", "20%"), ("５０％", " 20 % "), ("0.5", "0.2")])
+def test_shares_written_as_percentages(
+    partial_quarter: Path, tmp_path: Path, half: str, fifth: str
+) -> None:
+    # A share column formatted as percent in a spreadsheet is exported as 50%.
+    shares = tmp_path / "shares.csv"
+    shares.write_text(f"minor,region,share\n50602,,{half}\n50602,110105,{fifth}\n", "utf-8")
+    result = measure(
+        MeasureOptions(
+            [partial_quarter], period="2024Q3", partial=PartialTreatment("shares", shares)
+        )
+    )
+    assert rows_of(result)["50602"]["revenue"] == pytest.approx(70.0)
+
+
 def test_exclude_and_list_and_bounds(partial_quarter: Path, tmp_path: Path) -> None:
     excluded = measure(
         MeasureOptions(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -52,6 +53,14 @@ def parse_treatment(mode: str, file: Path | None) -> PartialTreatment:
     return PartialTreatment(mode, file)
 
 
+def _share(text: str) -> Decimal:
+    """A share as written: 0.35, or 35% (a column formatted as percent, exported as text)."""
+    plain = unicodedata.normalize("NFKC", text).replace(" ", "")
+    if plain.endswith("%"):
+        return Decimal(plain[:-1]) / 100
+    return Decimal(plain)
+
+
 def load_shares(path: Path, catalogue: Catalogue, period: Period) -> list[tuple[str, str, Decimal]]:
     """(class, region or '', share) for every partial class a shares file covers.
 
@@ -82,7 +91,7 @@ def load_shares(path: Path, catalogue: Catalogue, period: Period) -> list[tuple[
             return "" if col is None else row[col].strip()
 
         try:
-            share = Decimal(cell(share_col))
+            share = _share(cell(share_col))
         except InvalidOperation:
             raise InputError(
                 f"{where}，share 列：'{cell(share_col)}' 不是数值（is not a number）"
