@@ -181,6 +181,14 @@ def test_zero_width_characters_pasted_from_the_web_are_spaces(tmp_path: Path) ->
     assert not [i for i in found.issues if "credit_code_check_failed" in i.flags]
 
 
+@pytest.mark.parametrize("name", ["q.csv", "q.xlsx", "q.parquet"])
+def test_an_empty_file_is_named_as_such(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(b"")
+    said = refusal(path)
+    assert name in said and "空" in said and "Headers found" not in said
+
+
 def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:
     # The folder, and a file in it, named on one command line.
     path = total_file(tmp_path, "30")

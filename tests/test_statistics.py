@@ -179,6 +179,19 @@ def test_shares_written_as_percentages(
     assert rows_of(result)["50602"]["revenue"] == pytest.approx(70.0)
 
 
+def test_a_shares_file_saved_as_text_under_an_excel_name(
+    partial_quarter: Path, tmp_path: Path
+) -> None:
+    shares = tmp_path / "shares.xls"  # tab-separated text, as systems "export to Excel"
+    shares.write_bytes("minor\tregion\tshare\n50602\t\t0.5\n50602\t110105\t0.2\n".encode("gbk"))
+    result = measure(
+        MeasureOptions(
+            [partial_quarter], period="2024Q3", partial=PartialTreatment("shares", shares)
+        )
+    )
+    assert rows_of(result)["50602"]["revenue"] == pytest.approx(70.0)
+
+
 def test_exclude_and_list_and_bounds(partial_quarter: Path, tmp_path: Path) -> None:
     excluded = measure(
         MeasureOptions(

@@ -86,6 +86,11 @@ def check_readable(path: Path) -> None:
             pass
     except OSError as exc:
         raise InputError(f"{path}：无法读取（cannot be read: {exc.strerror}）") from exc
+    if path.stat().st_size == 0:
+        raise InputError(
+            f"{path}：文件是空的（0 字节）（the file is empty）",
+            hint="请检查导出是否完成，或换用完整的文件。",
+        )
 
 
 def is_lock_file(path: Path) -> bool:
@@ -161,7 +166,7 @@ def cell_text(value: object) -> str:
 def read_text_table(path: Path, encoding: str | None = None) -> TextTable:
     """Read a small CSV, spreadsheet or Parquet file completely, every cell as text."""
     check_readable(path)
-    kind = file_kind(path)
+    kind = input_kind(path)
     if kind == "csv":
         from digicons.inputs.csvfile import read_small_csv
 
