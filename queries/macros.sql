@@ -4,6 +4,7 @@
 -- total_label(): text that labels a total row: it ends with 合计, 总计, 小计 or 共计 (东城区小计,
 --   总计：). Anywhere else the word is part of a name (北京联合计算机有限公司).
 -- subtotal_label(): the total rows that are part of a file only (小计).
+-- footer_text(): the first words of the notes and signatures under a report (注：, 单位负责人：).
 -- amount(): text as exported (spaces, thousands separators, full-width digits) to an exact decimal,
 --   NULL if not a number (the rule stated plainly: tests/test_properties.py, _amount_reference).
 CREATE OR REPLACE TEMP MACRO blank(x) AS
@@ -17,6 +18,13 @@ CREATE OR REPLACE TEMP MACRO blank(x) AS
 
 CREATE OR REPLACE TEMP MACRO total_label(x) AS
     coalesce(regexp_matches(x, '(合|总|小|共)[\s\x{a0}\x{3000}]*计[\s\x{a0}\x{3000}:：]*$'), false);
+
+CREATE OR REPLACE TEMP MACRO footer_text(x) AS
+    coalesce(regexp_matches(
+        x,
+        '^[\s\x{a0}\x{3000}]*(注|说明|备注|填表|制表|审核|复核|单位负责人|统计负责人|负责人|填报人|'
+        || '联系电话|报出日期|填报日期|数据来源|资料来源)'
+    ), false);
 
 CREATE OR REPLACE TEMP MACRO subtotal_label(x) AS
     coalesce(regexp_matches(x, '小[\s\x{a0}\x{3000}]*计[\s\x{a0}\x{3000}:：]*$'), false);

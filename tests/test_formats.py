@@ -189,6 +189,19 @@ def test_an_empty_file_is_named_as_such(tmp_path: Path, name: str) -> None:
     assert name in said and "空" in said and "Headers found" not in said
 
 
+def test_footer_lines_of_a_report_are_rejected_as_such(tmp_path: Path) -> None:
+    # Reports end with notes and signatures in the first column: no enterprise, no industry.
+    path = small_file(
+        tmp_path,
+        f"{fixtures.A},甲,5292,10",
+        "注：1.本表营业收入单位为千元。,,,",
+        ",单位负责人：张三    填表人：李四    报出日期：2024年10月15日,,",
+    )
+    found = run(path)
+    assert found.rejects_by_reason == {"footer_line": (2, Decimal(0))}
+    assert found.total.revenue == 10
+
+
 def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:
     # The folder, and a file in it, named on one command line.
     path = total_file(tmp_path, "30")

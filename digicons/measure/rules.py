@@ -80,6 +80,16 @@ RULES: tuple[Rule, ...] = (
         hint="请在电子表格程序中打开文件、重新计算并保存后再读取。",
     ),
     Rule(
+        "footer_line",
+        "不是企业行（表尾的注释或签署行）",
+        R,
+        Stage.ROW,
+        ("industry_code", "revenue"),
+        # revenue_value first: the one condition every row has at hand.
+        "revenue_value IS NULL AND blank(revenue_raw) AND blank(industry_code_raw)"
+        " AND (footer_text(credit_code_raw) OR footer_text(name_raw))",
+    ),
+    Rule(
         "industry_code_missing", "行业代码缺失", R, Stage.KEY, ("industry_code",), hint=_CODE_HINT
     ),
     Rule(
