@@ -147,6 +147,7 @@ def test_the_unit_named_in_a_title_row(tmp_path: Path, suffix: str) -> None:
         ("2024年三季度 单位详细名称", set()),
         ("企业数单位：个", set()),
         ("单位：亿元 单位：万元", {"亿元", "万元"}),
+        ("金额单位为万元", {"万元"}),
     ],
 )
 def test_units_in_title_rows(line: str, units: set[str]) -> None:
@@ -200,6 +201,19 @@ def test_footer_lines_of_a_report_are_rejected_as_such(tmp_path: Path) -> None:
     found = run(path)
     assert found.rejects_by_reason == {"footer_line": (2, Decimal(0))}
     assert found.total.revenue == 10
+
+
+@pytest.mark.parametrize(
+    ("note", "agrees"), [("注：本表金额单位为万元。", False), ("注：单位：千元", True)]
+)
+def test_a_unit_named_in_a_footer_must_agree(tmp_path: Path, note: str, agrees: bool) -> None:
+    # Read in 千元 (the default) while the report's note says 万元: every figure ×0.1.
+    path = small_file(tmp_path, f"{fixtures.A},甲,5292,10", f"{note},,,")
+    if agrees:
+        assert run(path).total.revenue == 10
+    else:
+        said = refusal(path)
+        assert "万元" in said and "千元" in said and "q.csv" in said
 
 
 def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:

@@ -122,8 +122,9 @@ def header_units(header: str) -> set[str]:
     return found | ({last.group(1)} if last else set())
 
 
-# 单位：万元, 金额单位：千元, 计量单位:元 on a line above the table.
-_TITLE_UNIT = re.compile(r"(?:金额|计量|货币)?单位[:：]?(千元|万元|亿元|元)")
+# 单位：万元, 金额单位：千元, 计量单位:元, 金额单位为万元 on a line above the table (or in a note
+# under it).
+_TITLE_UNIT = re.compile(r"(?:金额|计量|货币)?单位(?:[:：]|为|是)?(千元|万元|亿元|元)")
 
 
 def title_units(lines: Sequence[str]) -> set[str]:

@@ -15,8 +15,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from digicons.errors import ChecksFailedError, InputError
+from digicons.inputs.headers import title_units
 from digicons.inputs.sources import InputFile, units_named
-from digicons.measure.result import MeasureResult
+from digicons.measure.result import MeasureResult, RowIssue
 from digicons.measure.rules import BY_KEY as RULE_OF
 from digicons.measure.rules import LABELS
 from digicons.period import Period
@@ -171,6 +172,21 @@ def check_side_unit(side: str, file: InputFile, unit: str) -> None:
             f"（the file is in {'/'.join(named)}, the inputs in {unit}）",
             hint="请把两期数据换算为同一单位（或用 --input-unit 说明本期的单位）。",
         )
+
+
+def check_footer_units(issues: Sequence[RowIssue], unit: str) -> None:
+    """A note under a report that names another unit than the one the run reads the file in
+    (注：本表金额单位为万元, read in 千元) would make every figure wrong by a factor: refused."""
+    for issue in issues:
+        if issue.reason != "footer_line":
+            continue
+        named = title_units([v for k in ("credit_code", "name") if (v := issue.values.get(k))])
+        if named - {unit}:
+            raise InputError(
+                f"{issue.file} 第{issue.row}行的注释写明金额单位为{'、'.join(sorted(named))}，"
+                f"而本次按{unit}读取（a note under the table names another unit）",
+                hint="请用 --input-unit 指定营业收入的单位，或改正表头或注释。",
+            )
 
 
 def check_distinct_inputs(files: Sequence[tuple[Path, str]]) -> None:

@@ -39,6 +39,7 @@ from digicons.measure.guards import (
     RunWarning,
     check_counted,
     check_distinct_inputs,
+    check_footer_units,
     check_not_an_input,
     check_side_period,
     check_side_unit,
@@ -245,6 +246,7 @@ class Session:
         names, aggregates = run.rows(self.plan.sql("levels"))
         sets = assemble.decode_levels(names, aggregates, self.plan.flags)
         issues, store = self._issues(run, files)
+        check_footer_units(issues, unit_in)
         per_file = assemble.decode_files(*run.rows(sql("files")))
         sides = {
             side: assemble.decode_side(*run.rows(self.plan.sql("vanished", side=side)))
