@@ -201,6 +201,8 @@ def test_footer_lines_of_a_report_are_rejected_as_such(tmp_path: Path) -> None:
     found = run(path)
     assert found.rejects_by_reason == {"footer_line": (2, Decimal(0))}
     assert found.total.revenue == 10
+    # Not an enterprise: no credit-code or name flags of its own.
+    assert [i.flags for i in found.issues if i.reason == "footer_line"] == [(), ()]
 
 
 @pytest.mark.parametrize(

@@ -90,6 +90,7 @@ def plan(options: MeasureOptions) -> Plan:
         "check_failed_bit": str(rules.flag_bit("credit_code_check_failed")),
         "numeric_bit": str(rules.flag_bit("credit_code_numeric")),
         "duplicate_id": str(rules.reason_id("duplicate_credit_code")),
+        "footer_id": str(rules.reason_id("footer_line")),
         "negative_bit": str(rules.flag_bit("revenue_negative")),
         "row_key_file": str(assemble.ROW_KEY_FILE),
     }
