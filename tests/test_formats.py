@@ -218,6 +218,32 @@ def test_a_unit_named_in_a_footer_must_agree(tmp_path: Path, note: str, agrees: 
         assert "万元" in said and "千元" in said and "q.csv" in said
 
 
+def test_amounts_of_a_type_no_amount_has_are_not_numeric(tmp_path: Path) -> None:
+    # A Parquet file whose 上年同期 is a boolean and whose revenue is a date: an input, not a bug.
+    import datetime as dt
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "q.parquet"
+    table = {
+        "统一社会信用代码": pa.array([fixtures.A, B]),
+        "单位名称": pa.array(["甲", "乙"]),
+        "行业代码": pa.array(["5292", "6422"]),
+        "营业收入": pa.array(["10", "20"]),
+        "营业收入上年同期": pa.array([True, False]),
+    }
+    pq.write_table(pa.table(table), path)
+    found = run(path)
+    assert found.total.revenue == 30 and found.total.revenue_prior is None
+    flagged = [i for i in found.issues if "revenue_prior_not_numeric" in i.flags]
+    assert len(flagged) == 2
+    table["营业收入"] = pa.array([dt.date(2024, 9, 30)] * 2)
+    pq.write_table(pa.table(table), path)
+    said = refusal(path)
+    assert "营业收入不是数值" in said
+
+
 def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:
     # The folder, and a file in it, named on one command line.
     path = total_file(tmp_path, "30")

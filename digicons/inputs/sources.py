@@ -369,10 +369,14 @@ def create_rows_view(
             kind = types[key if staged else f.headers[f.columns[key]]]
             parts.append(f"CAST({column} AS VARCHAR) AS {key}_raw")
             if key in AMOUNT_KEYS:
+                # Text goes through the amount rule; so does any other type as its text (a date
+                # or a boolean is then no number: rejected or flagged, never an error of ours).
                 value = (
                     f"TRY_CAST({column} AS DECIMAL(18, 4))"
                     if _is_numeric(kind)
                     else f"amount({column})"
+                    if kind == "VARCHAR"
+                    else f"amount(CAST({column} AS VARCHAR))"
                 )
                 parts.append(f"{value} AS {key}_value")
         parts.append("__read_reason AS read_reason" if staged else "NULL::TINYINT AS read_reason")
