@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from digicons.errors import UsageError
 
+# Every form of a quarter that --period, a 报告期 cell or a shares file's period may take (after
+# NFKC, spaces removed): 2024Q3, 2024-Q3, 2024年3季度, 2024年1-3季度, 202409, 2024-09, …
 _FORMS = (
-    re.compile(r"(?P<year>\d{4})\s*[-_/]?\s*[Qq](?P<quarter>[1-4])"),
-    re.compile(r"(?P<year>\d{4})年(?:1[-—~])?(?P<quarter>[1-4])季度"),
+    re.compile(r"(?P<year>[0-9]{4})[-_/]?[Qq](?P<quarter>[1-4])"),
+    re.compile(r"(?P<year>[0-9]{4})年(?:1[-—~])?(?P<quarter>[1-4])季度"),
 )
-_MONTH = re.compile(r"(?P<year>\d{4})[-/]?(?P<month>03|06|09|12)")
+_MONTH = re.compile(r"(?P<year>[0-9]{4})[-/]?(?P<month>03|06|09|12)")
+_CHINESE_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4}
+_EXTRA_FORMS = (
+    # 2024年1-9月 (cumulative to September), 2024年9月, 2024.09
+    re.compile(r"(?P<year>[0-9]{4})年(?:1[-—~至])?(?P<month>[0-9]{1,2})月"),
+    re.compile(r"(?P<year>[0-9]{4})\.(?P<month>[0-9]{2})"),
+    # 2024年三季度, 2024年第三季度, 2024年第3季度
+    re.compile(r"(?P<year>[0-9]{4})年第?(?P<quarter>[一二三四1-4])季度"),
+    # A date in the period's last month, as spreadsheets and databases export it: 2024-09-30,
+    # 2024/9/30, 2024-09-30T00:00:00 (an Excel date cell), 2024-09-30 00:00:00.
+    re.compile(
+        r"(?P<year>[0-9]{4})(?P<sep>[-/])(?P<month>[0-9]{1,2})(?P=sep)(?P<day>[0-9]{1,2})"
+        r"(?:T?00:00(?::00)?)?"
+    ),
+)
+_SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, order=True)
@@ -42,9 +61,9 @@ class Period:
         return f"{self.year}年第{self.quarter}季度"
 
 
-def parse_period(text: str) -> Period:
-    """Parse 2024Q3, 2024-Q3, 2024年3季度, 2024年1-3季度, 202409 or 2024-09 (same rule as SQL)."""
-    value = text.strip()
+def find_period(text: str) -> Period | None:
+    """The quarter a text names (cumulative from January), or None when it names none."""
+    value = _SPACE.sub("", unicodedata.normalize("NFKC", text))
     for form in _FORMS:
         match = form.fullmatch(value)
         if match:
@@ -52,6 +71,34 @@ def parse_period(text: str) -> Period:
     match = _MONTH.fullmatch(value)
     if match:
         return Period(int(match["year"]), int(match["month"]) // 3)
+    for form in _EXTRA_FORMS:
+        match = form.fullmatch(value)
+        if match is None:
+            continue
+        found = match.groupdict()
+        if found.get("day") is not None and not _is_date(found):
+            return None
+        if "month" in found:
+            month = int(found["month"])
+            return Period(int(found["year"]), month // 3) if month in (3, 6, 9, 12) else None
+        quarter = found["quarter"]
+        return Period(int(found["year"]), _CHINESE_QUARTER.get(quarter) or int(quarter))
+    return None
+
+
+def _is_date(found: dict[str, str]) -> bool:
+    try:
+        dt.date(int(found["year"]), int(found["month"]), int(found["day"]))
+    except ValueError:
+        return False
+    return True
+
+
+def parse_period(text: str) -> Period:
+    """Parse a quarter in any of the forms of `find_period`; a usage error otherwise."""
+    found = find_period(text)
+    if found is not None:
+        return found
     raise UsageError(
         f"报告期 '{text}' 不是季度（period '{text}' is not a quarter）",
         hint="请写作 2024Q3（也可写 2024年1-3季度、2024年第三季度、202409）。",

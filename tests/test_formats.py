@@ -435,13 +435,12 @@ def test_numeric_codes_are_not_matched_with_last_year(tmp_path: Path) -> None:
     ],
 )
 def test_period_forms(tmp_path: Path, text: str) -> None:
-    path = tmp_path / "q.csv"
-    path.write_text(
-        f"统一社会信用代码,单位名称,行业代码,营业收入,报告期\n{fixtures.A},甲,5292,10,{text}\n",
-        encoding="utf-8",
-    )
+    path = small_file(tmp_path, f"{fixtures.A},甲,5292,10,{text}", header=f"{HEADER},报告期")
     found = measure(MeasureOptions([path]))
     assert found.period.key == "2024Q3" and found.total.revenue == 10
+    # --period reads the forms a 报告期 cell may take (its own hint names 2024年第三季度).
+    given = measure(MeasureOptions([small_file(tmp_path, f"{fixtures.A},甲,5292,10")], period=text))
+    assert given.period.key == "2024Q3" and given.total.revenue == 10
 
 
 def sheet_file(path: Path, rows: list[list[object]], merged: tuple[str, ...] = ()) -> Path:
@@ -548,9 +547,10 @@ def test_row_numbers_are_lines_after_blank_lines(tmp_path: Path) -> None:
 B = fixtures.code("91110105MA0000009")
 
 
-def small_file(
-    tmp_path: Path, *lines: str, header: str = "统一社会信用代码,单位名称,行业代码,营业收入"
-) -> Path:
+HEADER = "统一社会信用代码,单位名称,行业代码,营业收入"
+
+
+def small_file(tmp_path: Path, *lines: str, header: str = HEADER) -> Path:
     """q.csv: credit code, name, industry code and revenue (or `header`); `lines` below it."""
     path = tmp_path / "q.csv"
     path.write_text(header + "\n" + "".join(f"{x}\n" for x in lines), encoding="utf-8")

@@ -9,7 +9,6 @@ traces of a number type are undone (`6422.0` → `6422`). Amounts are parsed in 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -17,12 +16,10 @@ from dataclasses import dataclass
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from digicons.errors import UsageError
-from digicons.period import Period, parse_period
+from digicons.period import Period, find_period
 from digicons.scope.gbt4754 import INTEGRAL_FLOAT, SPACES
 
 _THREE_DIGITS = re.compile(r"[0-9]{3}")
-_INNER_SPACE = re.compile(r"\s+")
 # Characters no XML document (so no workbook) may hold: C0 controls but tab, newline, return.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -97,53 +94,10 @@ def credit_code(value: str | None) -> CreditCode:
     return CreditCode(str(codes[0].as_py()), bool(numeric[0].as_py()))
 
 
-# Forms of a quarter beyond those of digicons.period: months and Chinese numerals.
-_CHINESE_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4}
-_EXTRA_FORMS = (
-    # 2024年1-9月 (cumulative to September), 2024年9月, 2024.09
-    re.compile(r"(?P<year>[0-9]{4})年(?:1[-—~至])?(?P<month>[0-9]{1,2})月"),
-    re.compile(r"(?P<year>[0-9]{4})\.(?P<month>[0-9]{2})"),
-    # 2024年三季度, 2024年第三季度, 2024年第3季度
-    re.compile(r"(?P<year>[0-9]{4})年第?(?P<quarter>[一二三四1-4])季度"),
-    # A date in the period's last month, as spreadsheets and databases export it: 2024-09-30,
-    # 2024/9/30, 2024-09-30T00:00:00 (an Excel date cell), 2024-09-30 00:00:00.
-    re.compile(
-        r"(?P<year>[0-9]{4})(?P<sep>[-/])(?P<month>[0-9]{1,2})(?P=sep)(?P<day>[0-9]{1,2})"
-        r"(?:T?00:00(?::00)?)?"
-    ),
-)
-
-
-def _is_date(found: dict[str, str]) -> bool:
-    try:
-        dt.date(int(found["year"]), int(found["month"]), int(found["day"]))
-    except ValueError:
-        return False
-    return True
-
-
 def period(value: str | None) -> Period | None:
     """The quarter a period cell names (cumulative from January), or None when it names none."""
-    cell = _INNER_SPACE.sub("", text(value))
-    if not cell:
-        return None
-    try:
-        return parse_period(cell)
-    except UsageError:
-        pass
-    for form in _EXTRA_FORMS:
-        match = form.fullmatch(cell)
-        if match is None:
-            continue
-        found = match.groupdict()
-        if found.get("day") is not None and not _is_date(found):
-            return None
-        if "month" in found:
-            month = int(found["month"])
-            return Period(int(found["year"]), month // 3) if month in (3, 6, 9, 12) else None
-        quarter = found["quarter"]
-        return Period(int(found["year"]), _CHINESE_QUARTER.get(quarter) or int(quarter))
-    return None
+    cell = text(value)
+    return find_period(cell) if cell else None
 
 
 def printable(value: str) -> str:
