@@ -223,6 +223,20 @@ def test_bad_unit_and_period_are_usage_errors(quarter: Path) -> None:
     assert bad.exit_code == 2 and "not a quarter" in bad.stderr
 
 
+@pytest.mark.parametrize(
+    ("level", "mode"), [("City", "Full"), ("地级", "full"), (" CITY ", "FULL"), ("city", "full")]
+)
+def test_option_words_as_people_type_them(quarter: Path, level: str, mode: str) -> None:
+    # The help names 地级 beside city: both are the level.
+    result = runner.invoke(
+        app,
+        fixtures.measure_args(quarter, "--region-level", level, "--partial", mode, "--json", "-"),
+    )
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert (document["regions"]["level"], document["partial_treatment"]) == ("city", "full")
+
+
 def test_columns_option_and_forced_encoding(tmp_path: Path) -> None:
     path = tmp_path / "q.csv"
     path.write_bytes("信用码,公司,代码,收入\nX,甲,5292,10\n".encode("gbk"))

@@ -35,10 +35,11 @@ class PartialTreatment:
         return text if self.file is None else f"{text}（{self.file}）"
 
 
-def parse_treatment(mode: str, file: Path | None) -> PartialTreatment:
+def parse_treatment(given: str, file: Path | None) -> PartialTreatment:
+    mode = given.strip().lower()
     if mode not in MODES:
         raise UsageError(
-            f"未知的 --partial '{mode}'（unknown --partial）",
+            f"未知的 --partial '{given}'（unknown --partial）",
             hint="可用：full、exclude、shares、list。",
         )
     if (mode in ("shares", "list")) != (file is not None):

@@ -36,10 +36,24 @@ def region_name(code: str) -> str:
     return region_names().get(code, code)
 
 
+# The levels as the help names them in Chinese, beside their keys.
+_LEVEL_WORDS = {
+    "省级": "province",
+    "省": "province",
+    "地级": "city",
+    "市": "city",
+    "县级": "county",
+}
+
+
 def parse_level(text: str) -> str:
-    if text not in LEVELS:
+    """A --region-level as people type it: province / city / county, any case, or 省级 / 地级 /
+    县级."""
+    word = text.strip()
+    level = _LEVEL_WORDS.get(word, word.lower())
+    if level not in LEVELS:
         raise UsageError(
             f"未知的地区级别 '{text}'（unknown region level）",
             hint="可用：province（省级）、city（地级）、county（县级）。",
         )
-    return text
+    return level
