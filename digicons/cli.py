@@ -83,8 +83,8 @@ SheetOption = Annotated[
     str | None,
     typer.Option(
         "--sheet",
-        help="Workbook sheet to read (name, or number from 1). "
-        "Default: the one sheet with the required headers.",
+        help="Workbook sheet to read (name, or number from 1), or 'all': every sheet with the "
+        "required headers (a sheet per district). Default: the one sheet with them.",
     ),
 ]
 RegionLevelOption = Annotated[

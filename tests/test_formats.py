@@ -456,6 +456,42 @@ def sheet_file(path: Path, rows: list[list[object]], merged: tuple[str, ...] = (
     return path
 
 
+def test_every_sheet_of_a_workbook_with_sheet_all(tmp_path: Path) -> None:
+    # A workbook with a sheet per district (and a notes sheet): read together on request.
+    path = tmp_path / "q.xlsx"
+    book = openpyxl.Workbook()
+    notes = book.active
+    assert notes is not None
+    notes.title = "说明"
+    notes.append(["本表为各区企业名单"])
+    c = fixtures.code("91110105MA0000025")
+    for title, rows in (
+        ("东城区", [[fixtures.A, "甲", "5292", 10], [B, "乙", "ABCD", 20]]),
+        ("西城区", [[c, "丙", "6422", 5], [fixtures.A, "甲", "5292", 7]]),
+    ):
+        sheet = book.create_sheet(title)
+        sheet.append(["统一社会信用代码", "单位名称", "行业代码", "营业收入"])
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    said = refusal(path)
+    assert "东城区" in said and "西城区" in said and "--sheet all" in said
+    found = run(path, sheet="all")
+    assert found.total.revenue == 15
+    assert [s.path.name for s in found.sources] == ["q.xlsx【东城区】", "q.xlsx【西城区】"]
+    assert [s.detail for s in found.sources] == [
+        "工作表 东城区（共 3 个）",
+        "工作表 西城区（共 3 个）",
+    ]
+    rejected = {(i.file.name, i.row, i.reason) for i in found.issues if i.status == "rejected"}
+    assert rejected == {
+        ("q.xlsx【东城区】", 3, "industry_code_malformed"),
+        ("q.xlsx【西城区】", 3, "duplicate_credit_code"),
+    }
+    (repeated,) = [i for i in found.issues if i.reason == "duplicate_credit_code"]
+    assert repeated.kept_at is not None and repeated.kept_at[0].name == "q.xlsx【东城区】"
+
+
 def test_a_period_stored_as_an_excel_date(tmp_path: Path) -> None:
     path = sheet_file(
         tmp_path / "q.xlsx",

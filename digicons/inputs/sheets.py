@@ -130,12 +130,7 @@ def choose_sheet(
         )
     if len(names) == 1:
         return names[0]
-    complete = []
-    for name in names:
-        head = _texts(_rows(workbook, name, HEADER_SEARCH_ROWS + 1))
-        header = locate_header(head, overrides)
-        if set(match_headers(header.names, overrides)) >= REQUIRED:
-            complete.append(name)
+    complete = _complete(workbook, names, overrides)
     if len(complete) == 1:
         return complete[0]
     if not complete:
@@ -146,8 +141,35 @@ def choose_sheet(
     raise InputError(
         f"{path}：有 {len(complete)} 个工作表含有所需的表头：{'、'.join(complete)}"
         "（several sheets hold the required headers）",
-        hint="用 --sheet 名称或序号选择其中一个。",
+        hint="用 --sheet 名称或序号选择其中一个，或用 --sheet all 读取全部（如每区一个工作表）。",
     )
+
+
+def _complete(workbook: object, names: list[str], overrides: dict[str, str]) -> list[str]:
+    """The sheets whose header names the required columns."""
+    complete = []
+    for name in names:
+        head = _texts(_rows(workbook, name, HEADER_SEARCH_ROWS + 1))
+        header = locate_header(head, overrides)
+        if set(match_headers(header.names, overrides)) >= REQUIRED:
+            complete.append(name)
+    return complete
+
+
+def complete_sheets(path: Path, overrides: dict[str, str]) -> list[str]:
+    """The sheets of a workbook that hold the required headers (--sheet all); none is an error."""
+    workbook = _open(path)
+    try:
+        names: list[str] = list(workbook.sheet_names)  # type: ignore[attr-defined]
+        complete = _complete(workbook, names, overrides)
+    finally:
+        workbook.close()  # type: ignore[attr-defined]
+    if not complete:
+        raise InputError(
+            f"{path}：没有一个工作表含有所需的表头（no sheet has the required headers）",
+            hint=f"工作表：{'、'.join(names)}。用 --columns 指定表头。",
+        )
+    return complete
 
 
 def read_sheet(path: Path, wanted: str | None, overrides: dict[str, str]) -> Sheet:

@@ -9,7 +9,7 @@ spreadsheets are read into Arrow (sheets.py), Parquet files are read where they 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
@@ -45,6 +45,9 @@ _NUMERIC_PREFIXES = (
 )
 
 
+ALL_SHEETS = "all"  # --sheet all: every sheet with the required headers
+
+
 @dataclass(frozen=True)
 class InputFile:
     """One enterprise file registered in DuckDB, with the columns found in it."""
@@ -61,6 +64,17 @@ class InputFile:
     scan: ByteScan | None = field(default=None, compare=False, repr=False)
     read_columns: frozenset[str] = frozenset()  # of __row_no, __read_reason, __note
     title: tuple[str, ...] = ()  # rows above the header (a title may name the period)
+    sheet: str | None = None  # with --sheet all: the one sheet of the workbook this source is
+
+    @property
+    def shown(self) -> Path:
+        """The file as every output names it: with its sheet when a workbook gives several
+        sources (q.xlsx【东城区】), so that a row number says where to look."""
+        return (
+            self.path
+            if self.sheet is None
+            else self.path.with_name(f"{self.path.name}【{self.sheet}】")
+        )
 
     @property
     def sha256(self) -> str:
@@ -399,10 +413,30 @@ def register_all(
     scratch: Path,
     required: frozenset[str] = REQUIRED,
 ) -> list[InputFile]:
-    """Register files as `name_0`, `name_1`, … and one view `name_rows` over them all."""
+    """Register files as `name_0`, `name_1`, … and one view `name_rows` over them all; with
+    `--sheet all`, every sheet of a workbook that has the required headers is a source of its
+    own."""
+    sources: list[tuple[Path, str | None]] = []
+    for path in paths:
+        if options.sheet == ALL_SHEETS and input_kind(path) == "excel":
+            sources += [(path, s) for s in sheets.complete_sheets(path, options.columns or {})]
+        else:
+            sources.append((path, None))
     files = [
-        register(con, name, index, path, options, scratch, required)
-        for index, path in enumerate(paths)
+        register(
+            con,
+            name,
+            index,
+            path,
+            options if sheet is None else replace(options, sheet=sheet),
+            scratch,
+            required,
+        )
+        for index, (path, sheet) in enumerate(sources)
+    ]
+    files = [
+        f if sheet is None else replace(f, sheet=sheet)
+        for f, (_, sheet) in zip(files, sources, strict=True)
     ]
     create_rows_view(con, files, name, f"{name}_rows")
     return files

@@ -131,7 +131,7 @@ def decode_files(names: Sequence[str], rows: list[tuple[Any, ...]]) -> dict[int,
 
 def row_at(key: int, files: list[InputFile]) -> tuple[Path, int]:
     """The file and row a row key names."""
-    return files[key // ROW_KEY_FILE].path, key % ROW_KEY_FILE
+    return files[key // ROW_KEY_FILE].shown, key % ROW_KEY_FILE
 
 
 def issue(record: Record, files: list[InputFile]) -> RowIssue:
@@ -142,7 +142,7 @@ def issue(record: Record, files: list[InputFile]) -> RowIssue:
     kept_key = record["kept_key"]
     kept = None if kept_key is None else row_at(kept_key, files)
     return RowIssue(
-        files[details["file_idx"]].path,
+        files[details["file_idx"]].shown,
         int(details["row_no"]),
         record["status"],
         rules.reason_of(record["reason"]),
@@ -315,7 +315,7 @@ def _source(f: InputFile, found: Record | None) -> SourceSummary:
     # A Parquet file's blank rows are the rows it holds that were neither read nor total rows.
     blank = f.stats.data_lines - rows - total_rows if f.kind == "parquet" else 0
     return SourceSummary(
-        path=f.path,
+        path=f.shown,
         kind=f.kind,
         detail=f.detail,
         size=f.size,
