@@ -64,6 +64,40 @@ def test_company_by_credit_code(tmp_path: Path) -> None:
     assert repeated["kept_at"]["row"] == 2 and repeated["cells"] == []
 
 
+def test_company_names_the_sheet_it_found_the_row_in(tmp_path: Path) -> None:
+    path = tmp_path / "q.xlsx"
+    book = openpyxl.Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "东城区"
+    second = book.create_sheet("西城区")
+    for sheet in (first, second):
+        sheet.append(["统一社会信用代码", "单位名称", "行业代码", "营业收入"])
+    second.append([A, "甲", "5292", 10])
+    book.save(path)
+    result = company(A, "--in", str(path), "-p", "2024Q3", "--sheet", "all", "--json")
+    assert result.exit_code == 0, result.stderr
+    (row,) = json.loads(result.stdout)
+    assert (Path(row["file"]).name, row["row"]) == ("q.xlsx【西城区】", 2)
+    measured = runner.invoke(
+        app,
+        [
+            "measure",
+            str(path),
+            "-p",
+            "2024Q3",
+            "--sheet",
+            "all",
+            "--json",
+            "-",
+            "-o",
+            str(tmp_path / "t.xlsx"),
+        ],
+    )
+    inputs = json.loads(measured.stdout)["inputs"]
+    assert [Path(p).name for p in inputs] == ["q.xlsx【东城区】", "q.xlsx【西城区】"]
+
+
 def test_company_by_credit_code_finds_it_however_it_was_read(tmp_path: Path) -> None:
     """Rows whose code was read in another form (lower case, full-width, padded) are the same
     enterprise; the search by code must find them as well as the plain one."""

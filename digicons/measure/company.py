@@ -148,7 +148,7 @@ def _row(
         contribution = Decimal(str(revenue)) * weight
         cells = _shares(by_key, lineage, region, contribution)
     return CompanyRow(
-        file=files[int(str(record["file_idx"]))].path,
+        file=files[int(str(record["file_idx"]))].shown,
         row=int(str(record["row_no"])),
         credit_code=_text(record["credit_code_raw"]),
         name=_text(record["name_raw"]),

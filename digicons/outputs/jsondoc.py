@@ -62,7 +62,7 @@ def result_json(result: MeasureResult) -> dict[str, Any]:
             "file": None if result.treatment.file is None else str(result.treatment.file),
             "rows_without_share": result.without_share,
         },
-        "inputs": [str(f.path) for f in result.inputs],
+        "inputs": [str(f.shown) for f in result.inputs],
         "code_table": None if result.code_table is None else str(result.code_table),
         "rows": [_row(result, cell) for cell in result.cells],
         "regions": {
