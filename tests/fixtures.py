@@ -88,3 +88,17 @@ def write_parquet(path: Path) -> Path:
 def measure_args(path: Path, *extra: str) -> list[str]:
     """`digicons measure` of one file for 2024Q3, its workbook beside it, plus `extra`."""
     return ["measure", str(path), "-p", "2024Q3", "-o", str(path.parent / "t.xlsx"), *extra]
+
+
+def sheets_book(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
+    """A workbook of one sheet per entry (a sheet per district), rows as given."""
+    book = openpyxl.Workbook()
+    default = book.active
+    assert default is not None
+    book.remove(default)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path

@@ -65,16 +65,10 @@ def test_company_by_credit_code(tmp_path: Path) -> None:
 
 
 def test_company_names_the_sheet_it_found_the_row_in(tmp_path: Path) -> None:
-    path = tmp_path / "q.xlsx"
-    book = openpyxl.Workbook()
-    first = book.active
-    assert first is not None
-    first.title = "东城区"
-    second = book.create_sheet("西城区")
-    for sheet in (first, second):
-        sheet.append(["统一社会信用代码", "单位名称", "行业代码", "营业收入"])
-    second.append([A, "甲", "5292", 10])
-    book.save(path)
+    header: list[object] = ["统一社会信用代码", "单位名称", "行业代码", "营业收入"]
+    path = fixtures.sheets_book(
+        tmp_path / "q.xlsx", {"东城区": [header], "西城区": [header, [A, "甲", "5292", 10]]}
+    )
     result = company(A, "--in", str(path), "-p", "2024Q3", "--sheet", "all", "--json")
     assert result.exit_code == 0, result.stderr
     (row,) = json.loads(result.stdout)

@@ -458,22 +458,14 @@ def sheet_file(path: Path, rows: list[list[object]], merged: tuple[str, ...] = (
 
 def test_every_sheet_of_a_workbook_with_sheet_all(tmp_path: Path) -> None:
     # A workbook with a sheet per district (and a notes sheet): read together on request.
-    path = tmp_path / "q.xlsx"
-    book = openpyxl.Workbook()
-    notes = book.active
-    assert notes is not None
-    notes.title = "说明"
-    notes.append(["本表为各区企业名单"])
     c = fixtures.code("91110105MA0000025")
-    for title, rows in (
-        ("东城区", [[fixtures.A, "甲", "5292", 10], [B, "乙", "ABCD", 20]]),
-        ("西城区", [[c, "丙", "6422", 5], [fixtures.A, "甲", "5292", 7]]),
-    ):
-        sheet = book.create_sheet(title)
-        sheet.append(["统一社会信用代码", "单位名称", "行业代码", "营业收入"])
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
+    header: list[object] = ["统一社会信用代码", "单位名称", "行业代码", "营业收入"]
+    sheets: dict[str, list[list[object]]] = {
+        "说明": [["本表为各区企业名单"]],
+        "东城区": [header, [fixtures.A, "甲", "5292", 10], [B, "乙", "ABCD", 20]],
+        "西城区": [header, [c, "丙", "6422", 5], [fixtures.A, "甲", "5292", 7]],
+    }
+    path = fixtures.sheets_book(tmp_path / "q.xlsx", sheets)
     said = refusal(path)
     assert "东城区" in said and "西城区" in said and "--sheet all" in said
     found = run(path, sheet="all")
