@@ -365,6 +365,25 @@ def test_bracketed_words_that_name_the_figure_are_read(tmp_path: Path) -> None:
     assert (found.total.revenue, found.total.revenue_prior) == (Decimal(110), Decimal(100))
 
 
+@pytest.mark.parametrize(("unit", "refused"), [("万元", True), ("千元", False)])
+def test_a_file_naming_no_unit_beside_one_naming_another(
+    tmp_path: Path, unit: str, refused: bool
+) -> None:
+    # A names 万元, B nothing: B read in 万元 too would be a guess (千元 is the default).
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a = one_row(tmp_path / "a", f"营业收入（{unit}）", "10")
+    b = small_file(tmp_path / "b", f"{B},乙,5292,20")
+    if refused:
+        said = refusal(a, str(b))
+        assert str(b) in said and "万元" in said and "--input-unit" in said
+        assert (
+            measure(MeasureOptions([a, b], period="2024Q3", input_unit="万元")).total.revenue == 30
+        )
+    else:
+        assert measure(MeasureOptions([a, b], period="2024Q3")).input_unit == "千元"
+
+
 def test_revenue_and_prior_headers_in_different_units_fail(tmp_path: Path) -> None:
     path = one_row(tmp_path, "营业收入（千元）,营业收入上年同期（万元）", "100,90")
     said = refusal(path)

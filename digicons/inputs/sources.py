@@ -342,6 +342,14 @@ def input_unit(files: list[InputFile], given: str | None) -> str:
                 hint="请用 --input-unit 指定营业收入的单位。",
             )
     distinct = {units[0] for _, units in named if units}
+    silent = [f for f, units in named if not units]
+    if len(distinct) == 1 and silent and DEFAULT_INPUT_UNIT not in distinct:
+        # One file names 万元, another no unit: reading that one in 万元 too would be a guess.
+        raise InputError(
+            f"{silent[0].path}：没有写明营业收入的单位，而其他输入文件写明是{distinct.pop()}"
+            "（one input names no unit, the others name one）",
+            hint="请用 --input-unit 指定全部输入文件的营业收入单位。",
+        )
     if len(distinct) > 1:
         raise UsageError(
             f"输入文件的营业收入单位不同：{'、'.join(sorted(distinct))}"
