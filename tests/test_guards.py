@@ -129,6 +129,19 @@ def test_a_side_file_in_another_unit_is_refused(tmp_path: Path) -> None:
     assert measure_json(q3, "--prior", str(ly))["rows"][0]["yoy_pct"] == pytest.approx(25.0)
 
 
+def test_a_side_file_naming_no_unit_beside_inputs_in_wan_yuan(tmp_path: Path) -> None:
+    # This quarter says 单位：万元; last year's file says nothing (千元 by default?): a guess.
+    q3 = quarter(tmp_path / "q3.csv", "2024Q3", title="单位：万元\n")
+    ly = tmp_path / "ly.csv"
+    ly.write_text(f"2023年三季度\n统一社会信用代码,营业收入\n{A},80\n", encoding="utf-8")
+    result = invoke(*fixtures.measure_args(q3, "--prior", str(ly)))
+    assert result.exit_code == 3, result.output
+    assert "ly.csv" in result.stderr and "万元" in result.stderr and "--input-unit" in result.stderr
+    # Said for every file with --input-unit, it is read so.
+    said = measure_json(q3, "--prior", str(ly), "--input-unit", "万元")
+    assert said["rows"][0]["yoy_pct"] == pytest.approx((1000 / 80 - 1) * 100)
+
+
 # Nothing counted, too much rejected, growth missing -------------------------------------------
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from digicons.errors import ChecksFailedError, InputError
 from digicons.inputs.headers import title_units
-from digicons.inputs.sources import InputFile, units_named
+from digicons.inputs.sources import DEFAULT_INPUT_UNIT, InputFile, units_named
 from digicons.measure.result import MeasureResult, RowIssue
 from digicons.measure.rules import BY_KEY as RULE_OF
 from digicons.measure.rules import LABELS
@@ -162,10 +162,18 @@ def check_side_period(
     return None
 
 
-def check_side_unit(side: str, file: InputFile, unit: str) -> None:
+def check_side_unit(side: str, file: InputFile, unit: str, given: bool) -> None:
     """A side file that names its revenue unit must name the inputs' unit (read in another, its
-    amounts would be compared as they are: 万元 as 千元, and growth off by ten times)."""
+    amounts would be compared as they are: 万元 as 千元, and growth off by ten times); one that
+    names none is read in the inputs' unit only when that is the default or --input-unit said
+    so (`given`)."""
     named = units_named(file)
+    if not named and not given and unit != DEFAULT_INPUT_UNIT:
+        raise InputError(
+            f"{file.path}：{SIDE_NAMES[side]}没有写明营业收入的单位，本期输入写明是{unit}"
+            "（the file names no unit, the inputs name one）",
+            hint=f"请用 --input-unit 指定两期共同的单位（如 --input-unit {unit}）。",
+        )
     if named and unit not in named:
         raise InputError(
             f"{file.path}：{SIDE_NAMES[side]}的营业收入单位是{'、'.join(named)}，本期输入为{unit}"

@@ -351,7 +351,7 @@ class Session:
             _, named = run.rows(self.plan.sql("side_periods", side=side))
             for f in found:
                 check_not_an_input(side, f.path, f.sha256, inputs)
-                check_side_unit(side, f, unit)
+                check_side_unit(side, f, unit, self.options.input_unit is not None)
                 periods = {p for i, text in named if i == f.index if (p := period_of(text))}
                 for line in f.title:
                     periods |= periods_in(line)
