@@ -7,7 +7,8 @@
 --   (digicons.measure.marks), prior_by_code or previous_by_code (by_code.sql), partial_list;
 --   macros.sql.
 --   A total row is marked is_total: 合计 / 总计 / 小计 / 共计 ending its credit-code cell, or
---   with no credit code, its name, industry-code or region cell (macro total_label). It is no
+--   with no credit code, its name, industry-code or region cell (macro total_label), or a row
+--   with figures and no text at all (the label in a column not read, such as 序号). It is no
 --   enterprise, and settled.sql keeps it out of every count.
 -- Slots (from digicons.measure.rules): row_reason, row_flags, check_failed_bit, numeric_bit;
 --   row_key_file (digicons.measure.assemble.ROW_KEY_FILE).
@@ -97,6 +98,9 @@ ruled AS (
         CASE WHEN coalesce(m.credit_code, '') = '' AND NOT m.code_numeric
                 THEN total_label(m.name_raw) OR total_label(m.industry_code_raw)
                     OR total_label(m.region_raw)
+                    -- Figures and nothing else: the label is in a column not read (序号).
+                    OR (blank(m.name_raw) AND blank(m.industry_code_raw) AND blank(m.region_raw)
+                        AND NOT blank(m.revenue_raw))
             -- Most exports put 合计 in their first column, the credit code's. A code of 18
             -- characters never reaches the regular expression.
             WHEN length(m.credit_code) <> 18 THEN total_label(m.credit_code_raw)

@@ -656,6 +656,21 @@ def test_a_total_label_in_the_credit_code_column_is_a_total_row(tmp_path: Path, 
     assert not [w for w in found.warnings if w.code == "total_row_mismatch"]
 
 
+def test_a_total_labelled_in_a_column_digicons_does_not_read(tmp_path: Path) -> None:
+    # 合计 in the 序号 column: the row read has nothing but its figures.
+    path = small_file(
+        tmp_path,
+        f"1,{fixtures.A},甲,5292,10",
+        f"2,{B},乙,6422,20",
+        "合计,,,,30",
+        header=f"序号,{HEADER}",
+    )
+    found = run(path)
+    assert found.reconciliation.rows_read == 2 and found.reconciliation.total_rows == 1
+    assert found.rejects_by_reason == {} and found.sources[0].control_revenue == 30
+    assert not [w for w in found.warnings if w.code == "total_row_mismatch"]
+
+
 def test_subtotal_rows_of_one_label_are_not_repeated_credit_codes(tmp_path: Path) -> None:
     # A file grouped by district: 小计 under each group, in the credit-code column.
     found = run(
