@@ -299,6 +299,26 @@ def test_more_issues_than_a_sheet_holds_go_to_a_csv(
     assert sheet.max_row == 2 + 3
 
 
+def test_an_earlier_runs_issue_list_is_never_left_beside_the_workbook(
+    quarter: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import digicons.outputs.workbook
+
+    monkeypatch.setattr(digicons.outputs.workbook, "QUALITY_ROOM", 3)
+    run_measure(quarter)
+    beside = quarter.parent / "t-数据质量.csv"
+    assert len(list(csv.DictReader(beside.open(encoding="utf-8-sig")))) == 9
+    # The file corrected, the next run has one flagged row, listed in the sheet itself: the
+    # list beside the workbook must be this run's, not the nine rows of the last.
+    quarter.write_text(
+        f"统一社会信用代码,单位名称,行业代码,营业收入\n{fixtures.A},甲,5292,10\n,乙,5292,5\n",
+        encoding="utf-8",
+    )
+    workbook_path, _ = run_measure(quarter)
+    assert openpyxl.load_workbook(workbook_path)["数据质量"].max_row == 2 + 1
+    assert len(list(csv.DictReader(beside.open(encoding="utf-8-sig")))) == 1
+
+
 def test_issues_beyond_the_memory_limit_stream_from_a_file(tmp_path: Path) -> None:
     from digicons.measure import MeasureOptions, measure
     from digicons.outputs.issues import write_rejects_csv

@@ -29,16 +29,19 @@ def plan_measure_outputs(
     rejects: Path | None = None,
 ) -> list[Output]:
     """Every file of one measurement, in the order they are written."""
-    issue_file = issue_file_of(workbook) if needs_issue_file(result) else None
+    companion = issue_file_of(workbook)
+    issue_file = companion if needs_issue_file(result) else None
     outputs = [Output(workbook, "workbook", lambda temp: write_workbook(result, temp, issue_file))]
     if json_file is not None:
         outputs.append(Output(json_file, "json", lambda temp: write_json(document, temp)))
     if rejects is not None:
         outputs.append(Output(rejects, "rejects", lambda temp: write_rejects_csv(result, temp)))
-    if issue_file is not None:
+    # An earlier run's list beside the workbook would name rows of other data: it is replaced by
+    # this run's, even when the sheet lists them all, never left standing.
+    if issue_file is not None or companion.exists():
         outputs.append(
             Output(
-                issue_file,
+                companion,
                 "issues",
                 lambda temp: write_rejects_csv(result, temp, flagged_too=True),
             )
