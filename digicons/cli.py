@@ -15,7 +15,7 @@ import shlex
 import signal
 import sys
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from types import FrameType
@@ -36,6 +36,7 @@ from digicons.scope.classify import (
     default_output,
 )
 from digicons.scope.codetable import CodeTable, load_code_table, locate_code_table
+from digicons.units import parse_percent
 
 if TYPE_CHECKING:
     from digicons.measure import MeasureOptions
@@ -302,10 +303,7 @@ def catalogue(
 
 
 def _percent(text: str) -> Decimal:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise UsageError(f"--max-rejected '{text}' 不是百分比（not a percentage）") from None
+    value = parse_percent(text, "--max-rejected")
     if not Decimal(0) <= value <= Decimal(100):
         raise UsageError(f"--max-rejected {text}：应在 0 到 100 之间（must be in [0, 100]）")
     return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
 
 from digicons.errors import UsageError
@@ -32,6 +33,19 @@ def parse_unit(text: str) -> str:
             f"未知的金额单位 '{text}'（unknown unit）", hint="可用：元、千元、万元、亿元。"
         )
     return unit
+
+
+def parse_percent(text: str, option: str) -> Decimal:
+    """A percentage as people write it: 5, 5%, ５％, ' 5 % '; anything else (NaN, 8x5) is a usage
+    error naming the option."""
+    plain = unicodedata.normalize("NFKC", text).replace(" ", "").removesuffix("%")
+    try:
+        value = Decimal(plain)
+    except ArithmeticError:
+        value = Decimal("NaN")
+    if not value.is_finite():
+        raise UsageError(f"{option} '{text}' 不是百分比（not a percentage）")
+    return value
 
 
 def convert(value: Decimal, source: str, target: str) -> Decimal:

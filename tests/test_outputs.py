@@ -237,6 +237,26 @@ def test_option_words_as_people_type_them(quarter: Path, level: str, mode: str) 
     assert (document["regions"]["level"], document["partial_treatment"]) == ("city", "full")
 
 
+@pytest.mark.parametrize(
+    ("options", "code"),
+    [
+        (("--max-rejected", "5%"), 0),
+        (("--max-rejected", "５"), 0),
+        (("--confidential", "--dominance", "2, 85%", "--protection", "10%"), 0),
+        (("--confidential", "--dominance", "2，85"), 0),
+        (("--confidential", "--dominance", "2,8x5"), 2),
+        (("--confidential", "--protection", "1e999999"), 2),
+        (("--max-rejected", "NaN"), 2),
+    ],
+)
+def test_percentages_as_people_write_them(
+    quarter: Path, options: tuple[str, ...], code: int
+) -> None:
+    # 5% is a percentage; a malformed one is a usage error, never an internal one.
+    result = runner.invoke(app, fixtures.measure_args(quarter, *options))
+    assert result.exit_code == code, result.output
+
+
 def test_columns_option_and_forced_encoding(tmp_path: Path) -> None:
     path = tmp_path / "q.csv"
     path.write_bytes("信用码,公司,代码,收入\nX,甲,5292,10\n".encode("gbk"))

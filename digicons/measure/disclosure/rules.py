@@ -12,10 +12,12 @@ The default protection level, 10 %, is τ-Argus's default interval protection (i
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
 from digicons.errors import UsageError
+from digicons.units import parse_percent
 
 DEFAULT_PROTECTION = Decimal(10)
 
@@ -48,22 +50,20 @@ class Sensitive:
 
 
 def parse_dominance(text: str) -> tuple[int, Decimal]:
-    """Parse `--dominance n,k` (e.g. 2,85)."""
+    """Parse `--dominance n,k` (e.g. 2,85; also 2，85 or 2, 85%)."""
     try:
-        n_text, k_text = text.split(",")
-        n, k = int(n_text), Decimal(k_text)
+        n_text, k_text = unicodedata.normalize("NFKC", text).split(",")
+        n = int(n_text)
     except ValueError:
         raise UsageError(f"--dominance '{text}' 不是 n,k 的形式，如 2,85（is not n,k）") from None
+    k = parse_percent(k_text, "--dominance")
     if n < 1 or not Decimal(0) < k <= Decimal(100):
         raise UsageError(f"--dominance '{text}'：n 应 ≥ 1，k 应在 (0, 100] 之间")
     return n, k
 
 
 def parse_protection(text: str) -> Decimal:
-    try:
-        value = Decimal(text)
-    except ArithmeticError:
-        raise UsageError(f"--protection '{text}' 不是百分比（not a percentage）") from None
+    value = parse_percent(text, "--protection")
     if not Decimal(0) < value <= Decimal(100):
         raise UsageError(f"--protection {text}：应在 (0, 100] 之间（must be in (0, 100]）")
     return value
