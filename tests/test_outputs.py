@@ -247,9 +247,12 @@ def test_option_words_as_people_type_them(quarter: Path, level: str, mode: str) 
         (("--confidential", "--dominance", "2,8x5"), 2),
         (("--confidential", "--protection", "1e999999"), 2),
         (("--max-rejected", "NaN"), 2),
+        (("--confidential", "--min-enterprises", "0"), 2),  # no threshold is no rule
+        (("--confidential", "--min-enterprises", "-1"), 2),
+        (("--encoding", "latin1"), 2),  # an option's value: a usage error, not the input's
     ],
 )
-def test_percentages_as_people_write_them(
+def test_option_values_as_people_write_them(
     quarter: Path, options: tuple[str, ...], code: int
 ) -> None:
     # 5% is a percentage; a malformed one is a usage error, never an internal one.

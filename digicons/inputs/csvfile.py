@@ -34,7 +34,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from digicons.errors import InputError, first_line, is_disk_full, scratch_full
+from digicons.errors import InputError, UsageError, first_line, is_disk_full, scratch_full
 from digicons.inputs.files import TextTable
 from digicons.inputs.headers import HEADER_SEARCH_ROWS, Header, locate_header, match_headers
 from digicons.inputs.scan import ByteScan, ReadStats
@@ -73,7 +73,7 @@ class CsvDialect:
 def forced_encoding(name: str) -> str:
     key = name.lower().replace("_", "-")
     if key not in ENCODINGS:
-        raise InputError(
+        raise UsageError(
             f"未知的编码 '{name}'（unknown encoding）",
             hint="可用：utf-8、gbk（gb18030）、utf-16。",
         )

@@ -31,6 +31,14 @@ class DisclosureRules:
     dominance_k: Decimal = Decimal(85)
     protection: Decimal = DEFAULT_PROTECTION  # % of a sensitive value, below and above it
 
+    def __post_init__(self) -> None:
+        # 0 or fewer enterprises would publish every cell the dominance rule lets through.
+        if self.min_enterprises < 1:
+            raise UsageError(
+                f"--min-enterprises {self.min_enterprises}：应至少为 1（must be at least 1）",
+                hint="统计制度通常为 3。",
+            )
+
     @property
     def description(self) -> str:
         return (
