@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from digicons.errors import InputError
@@ -23,6 +24,34 @@ def test_gbk_csv_with_letter_prefixes_and_headings(tmp_path: Path) -> None:
     path.write_bytes("代码,名称\n门类,\nI6422,互联网游戏服务\n 5292 ,互联网零售\n".encode("gbk"))
     table = load_code_table(path)
     assert table.names == {"6422": "互联网游戏服务", "5292": "互联网零售"}
+
+
+def test_the_official_layout_with_a_column_per_level(tmp_path: Path) -> None:
+    # GB/T 4754-2017 as the NBS publishes it: 门类 | 大类 | 中类 | 小类 | 类别名称, one level's code
+    # per row in its own column; a 小类 saved as a number has lost its leading zero.
+    path = tmp_path / "gbt4754.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["国民经济行业分类（GB/T 4754—2017）"])
+    sheet.append(["门类", "大类", "中类", "小类", "类别名称", "说明"])
+    for row in (
+        ["A", None, None, None, "农、林、牧、渔业", "本门类包括01～05大类"],
+        [None, "01", None, None, "农业", None],
+        [None, None, "011", None, "谷物种植", None],
+        [None, None, None, "0111", "稻谷种植", None],
+        [None, None, None, 112, "小麦种植", None],
+        ["I", None, None, None, "信息传输、软件和信息技术服务业", None],
+        [None, 64, None, None, "互联网和相关服务", None],
+        [None, None, 642, None, "互联网平台", None],
+        [None, None, None, 6422, "互联网生活服务平台", "指…"],
+    ):
+        sheet.append(row)
+    book.save(path)
+    table = load_code_table(path)
+    assert table.classes == ["0111", "0112", "6422"]
+    assert table.names["6422"] == "互联网生活服务平台" and table.names["642"] == "互联网平台"
+    assert table.names["A"] == "农、林、牧、渔业" and table.names["01"] == "农业"
 
 
 def test_a_table_without_classes_is_refused(tmp_path: Path) -> None:
