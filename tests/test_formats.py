@@ -475,6 +475,13 @@ def sheet_file(path: Path, rows: list[list[object]], merged: tuple[str, ...] = (
     return path
 
 
+def test_sheet_without_a_workbook_is_a_usage_error(tmp_path: Path) -> None:
+    # --sheet 2 on CSV files would otherwise be dropped without a word.
+    path = small_file(tmp_path, f"{fixtures.A},甲,5292,10")
+    result = runner.invoke(app, fixtures.measure_args(path, "--sheet", "2"))
+    assert result.exit_code == 2 and "--sheet" in result.stderr and "q.csv" in result.stderr
+
+
 def test_every_sheet_of_a_workbook_with_sheet_all(tmp_path: Path) -> None:
     # A workbook with a sheet per district (and a notes sheet): read together on request.
     c = fixtures.code("91110105MA0000025")

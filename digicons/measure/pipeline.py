@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from digicons import __version__
 from digicons.errors import InternalError, UsageError
-from digicons.inputs.files import expand_inputs
+from digicons.inputs.files import expand_inputs, input_kind
 from digicons.inputs.headers import KEYS
 from digicons.inputs.normalise import period as period_of
 from digicons.inputs.normalise import periods_in
@@ -144,6 +144,11 @@ class Session:
             raise UsageError("没有输入文件（no input files given）")
         if options.prior and options.previous:
             raise UsageError("--prior 与 --quarter-only 不能同时使用（cannot be used together）")
+        if options.sheet is not None and not any(input_kind(p) == "excel" for p in self.paths):
+            raise UsageError(
+                f"--sheet 只用于 Excel 工作簿，而输入 {'、'.join(map(str, self.paths))} 都不是"
+                "（--sheet applies to workbooks only）"
+            )
         self.unit = parse_unit(options.unit)
         self.sources = SourceOptions(
             options.encoding,
