@@ -244,6 +244,24 @@ def test_amounts_of_a_type_no_amount_has_are_not_numeric(tmp_path: Path) -> None
     assert "营业收入不是数值" in said
 
 
+def test_regions_written_by_name(tmp_path: Path) -> None:
+    # A sheet made by hand names the district, not its code.
+    c, d = (fixtures.code(f"91110105MA00005{i:02d}") for i in range(2))
+    path = small_file(
+        tmp_path,
+        f"{fixtures.A},甲,5292,10,东城区",
+        f"{B},乙,5292,20,北京市西城区",
+        f"{c},丙,5292,30,北京 朝阳区",
+        f"{d},丁,5292,40,南城区",
+        header=f"{HEADER},区划代码",
+    )
+    found = run(path)
+    totals = {c.region: c.revenue for c in found.region_cells if c.level == "total"}
+    assert totals == {"110101": 10, "110102": 20, "110105": 30, "南城区": 40}
+    (note,) = [n for n in found.notes if "名称" in n]
+    assert "东城区 → 110101" in note and "南城区" not in note
+
+
 def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:
     # The folder, and a file in it, named on one command line.
     path = total_file(tmp_path, "30")

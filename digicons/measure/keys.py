@@ -17,6 +17,7 @@ from digicons.inputs import normalise
 from digicons.measure.rules import flag_bit, reason_id
 from digicons.period import Period
 from digicons.scope.catalogue import Assignment
+from digicons.scope.regions import code_of_name
 
 _CODE = re.compile(r"[A-Z]?[0-9]{4}")
 _LETTERED = re.compile(r"[A-Z][0-9]{4}")
@@ -63,6 +64,16 @@ def _touches_scope(group: str, classes: Mapping[str, Assignment]) -> bool:
         (found := classes.get(f"{group}{digit}")) is not None and found.minor is not None
         for digit in "0123456789"
     )
+
+
+def regions_named(keys: list[RawKey]) -> dict[str, str]:
+    """The regions written by name that digicons read as codes (东城区 → 110101)."""
+    found = {}
+    for _, _, raw, _ in keys:
+        text = normalise.region_code(raw)
+        if text and not text.isdigit() and (code := code_of_name(text)) is not None:
+            found[text] = code
+    return found
 
 
 def region_key(region: str, level: str) -> str:
@@ -122,6 +133,8 @@ def judge_keys(
         if industry is None:
             industry = industries[industry_raw] = judge_industry(industry_raw, classes)
         region = normalise.region_code(region_raw)
+        if region and not region.isdigit():
+            region = code_of_name(region) or region  # 东城区 → 110101
         reasons = [] if industry.reason is None else [reason_id(industry.reason)]
         if normalise.text(period_raw):
             found = normalise.period(period_raw)

@@ -46,7 +46,13 @@ from digicons.measure.guards import (
     check_strict,
     warnings_of,
 )
-from digicons.measure.keys import RawKey, judge_keys, periods_named, unrecognised_periods
+from digicons.measure.keys import (
+    RawKey,
+    judge_keys,
+    periods_named,
+    regions_named,
+    unrecognised_periods,
+)
 from digicons.measure.marks import mark_codes
 from digicons.measure.options import MeasureOptions
 from digicons.measure.partial import load_list, load_shares
@@ -218,6 +224,9 @@ class Session:
         con.from_arrow(judge_keys(keys, classes, period, has_region, options.region_level)).create(
             "keys"
         )
+        if named := regions_named(keys):
+            shown = "、".join(f"{name} → {code}" for name, code in sorted(named.items()))
+            self.notes.append(f"区划代码列写的是名称，已按 GB/T 2260 对应为代码：{shown}")
         self._lookups(con, period)
         self._sides(run, files, period, unit_in)
 

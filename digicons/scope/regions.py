@@ -29,6 +29,32 @@ def region_levels() -> dict[str, str]:
     return {row["code"]: row["level"] for row in _regions()}
 
 
+@cache
+def _codes_by_name() -> dict[str, str | None]:
+    """Name → code; None for a name two divisions share (a 朝阳区 of two cities)."""
+    found: dict[str, str | None] = {}
+    for row in _regions():
+        found[row["name"]] = None if row["name"] in found else row["code"]
+    return found
+
+
+def code_of_name(text: str) -> str | None:
+    """The code of a division written by name, as sheets made by hand give it: 东城区, or with
+    its province before it (北京市东城区, 北京东城区); None when the name is no one division's."""
+    name = "".join(text.split())
+    by_name = _codes_by_name()
+    if name in by_name:
+        return by_name[name]
+    for row in _regions():
+        if row["level"] != "province":
+            continue
+        for prefix in {row["name"], row["name"].removesuffix("市").removesuffix("省")}:
+            code = by_name.get(name.removeprefix(prefix)) if name.startswith(prefix) else None
+            if code is not None and code[:2] == row["code"][:2]:
+                return code
+    return None
+
+
 def region_name(code: str) -> str:
     """The name of a region code; the code itself when unknown."""
     if code == "":
