@@ -528,6 +528,27 @@ def test_every_sheet_of_a_workbook_with_sheet_all(tmp_path: Path) -> None:
     assert repeated.kept_at is not None and repeated.kept_at[0].name == "q.xlsx【东城区】"
 
 
+def test_excel_error_values_are_not_empty_cells(tmp_path: Path) -> None:
+    # #DIV/0! in 营业收入 is no missing revenue, and #N/A in 上年同期 no missing prior year:
+    # both say a formula failed. (The reader hands error cells over as empty.)
+    c = fixtures.code("91110105MA0000025")
+    path = sheet_file(
+        tmp_path / "q.xlsx",
+        [
+            ["统一社会信用代码", "单位名称", "行业代码", "营业收入", "营业收入上年同期"],
+            [fixtures.A, "甲", "5292", "#DIV/0!", 8],
+            [B, "乙", "#N/A", 20, 10],
+            [c, "丙", "6422", 30, "#REF!"],
+        ],
+    )
+    found = run(path)
+    by_name = {i.values["name"]: i for i in found.issues}
+    assert by_name["甲"].reason == "formula_uncalculated" and "#DIV/0!" in str(by_name["甲"].note)
+    assert by_name["乙"].reason == "formula_uncalculated" and "#N/A" in str(by_name["乙"].note)
+    assert by_name["丙"].status == "digital" and "formula_uncalculated_kept" in by_name["丙"].flags
+    assert "#REF!" in str(by_name["丙"].note)
+
+
 def test_a_period_stored_as_an_excel_date(tmp_path: Path) -> None:
     path = sheet_file(
         tmp_path / "q.xlsx",

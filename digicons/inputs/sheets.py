@@ -46,7 +46,8 @@ class Sheet:
     numbers: list[int]
     blank_rows: int
     title: tuple[str, ...]  # the filled rows above the header, their cells joined
-    # (sheet row, column index) → formula text, for formulas with no cached value
+    # (sheet row, column index) → what a cell with no usable value holds: a formula never
+    # calculated, or an error value (#DIV/0!, #N/A)
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
     filled: dict[str, int] = field(default_factory=dict)  # header → cells filled from a merge
 
@@ -231,7 +232,9 @@ def read_sheet(path: Path, wanted: str | None, overrides: dict[str, str]) -> She
 
 
 def _uncalculated(path: Path, sheet: str) -> dict[tuple[int, int], str]:
-    """Cells of an .xlsx sheet that hold a formula but no cached value."""
+    """Cells of an .xlsx sheet that hold no usable value, and what they hold instead: a formula
+    never calculated (no cached value: "公式 =D2*2 未计算"), or an error value, computed or typed
+    ("公式 =1/0 的结果为 #DIV/0!"; calamine hands both over as empty cells)."""
     try:
         with zipfile.ZipFile(path) as archive:
             part = _sheet_part(archive, sheet)
@@ -239,7 +242,7 @@ def _uncalculated(path: Path, sheet: str) -> dict[tuple[int, int], str]:
                 return {}
             with archive.open(part) as handle:
                 data = handle.read()
-            if b"<f" not in data:  # no formulas at all: the usual case
+            if b"<f" not in data and b't="e"' not in data:  # the usual case: neither
                 return {}
             found: dict[tuple[int, int], str] = {}
             for _, element in ElementTree.iterparse(io.BytesIO(data)):
@@ -247,12 +250,19 @@ def _uncalculated(path: Path, sheet: str) -> dict[tuple[int, int], str]:
                     continue
                 formula = element.find(f"{_MAIN}f")
                 value = element.find(f"{_MAIN}v")
-                if formula is not None and (value is None or not (value.text or "")):
-                    match = _CELL_REF.fullmatch(element.get("r", ""))
-                    if match:
-                        found[(int(match.group(2)), _column_index(match.group(1)))] = "=" + (
-                            formula.text or ""
-                        )
+                cached = "" if value is None else value.text or ""
+                what = None
+                if element.get("t") == "e":
+                    what = (
+                        f"公式 ={formula.text or ''} 的结果为 {cached}"
+                        if formula is not None
+                        else f"错误值 {cached}"
+                    )
+                elif formula is not None and not cached:
+                    what = f"公式 ={formula.text or ''} 未计算"
+                match = _CELL_REF.fullmatch(element.get("r", ""))
+                if what is not None and match:
+                    found[(int(match.group(2)), _column_index(match.group(1)))] = what
                 element.clear()
             return found
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):

@@ -257,7 +257,7 @@ def _register_sheet(
             if formula is None:
                 values[key].append(row[position] or None)
                 continue
-            note.append(f"{headers[position]}：公式 {formula} 未计算")
+            note.append(f"{headers[position]}：{formula}")
             if key in COUNTING_KEYS:
                 reason = reject
                 values[key].append(formula)  # shown as read; counted as nothing

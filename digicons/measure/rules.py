@@ -73,7 +73,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "formula_uncalculated",
-        "营业收入、行业代码或报告期为未计算的公式（无缓存值）",
+        "营业收入、行业代码或报告期为没有有效值的公式（未计算，或为 #DIV/0!、#N/A 等错误值）",
         R,
         Stage.READ,
         (),
@@ -200,7 +200,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "formula_uncalculated_kept",
-        "单元格为未计算的公式（无缓存值，按空值处理）",
+        "单元格为没有有效值的公式（未计算或为错误值，按空值处理）",
         F,
         Stage.READ,
         (),
