@@ -164,6 +164,20 @@ def test_three_digits_that_may_be_a_digital_group_are_rejected(tmp_path: Path, c
     assert found.total.revenue == 10
 
 
+def test_codes_wrapped_as_excel_text_formulas(tmp_path: Path) -> None:
+    # Systems write ="0111" into CSV so that Excel keeps the leading zeros.
+    path = small_file(
+        tmp_path,
+        f'="{fixtures.A}",甲,="5292",10,="110105"',
+        f'{B},乙,="6422",20,110105',
+        header=f"{HEADER},区划代码",
+    )
+    found = run(path)
+    assert found.total.revenue == 30 and found.rejects_by_reason == {}
+    assert {c.region for c in found.region_cells} == {"110105"}
+    assert not [i for i in found.issues if i.flags]
+
+
 def test_zero_width_characters_pasted_from_the_web_are_spaces(tmp_path: Path) -> None:
     # U+200B and U+FEFF come with text copied from web pages and joined files; invisible.
     z, bom = "\u200b", "\ufeff"
