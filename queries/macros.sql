@@ -44,19 +44,24 @@ CREATE OR REPLACE TEMP MACRO amount(x) AS
         -- normalised text is written once: DuckDB computes a repeated subexpression for every
         -- row, before coalesce() could skip it (the clean 10M rows took 10 times as long);
         -- regexp_extract() gives '' (no number) when a comma does not separate thousands.
+        -- A currency sign may lead the number (¥1,234.50, a currency format exported as text).
         TRY_CAST(
             replace(
-                regexp_extract(
-                    regexp_replace(
-                        translate(x, '０１２３４５６７８９．－＋，−', '0123456789.-+,-'),
-                        '[\s\x{a0}\x{3000}\x{200b}-\x{200d}\x{2060}\x{feff}]',
-                        '',
-                        'g'
+                replace(
+                    regexp_extract(
+                        regexp_replace(
+                            translate(x, '０１２３４５６７８９．－＋，−￥', '0123456789.-+,-¥'),
+                            '[\s\x{a0}\x{3000}\x{200b}-\x{200d}\x{2060}\x{feff}]',
+                            '',
+                            'g'
+                        ),
+                        '^[+-]?¥?[0-9]{1,3}(,[0-9]{3})+([.][0-9]*)?$|^[^,¥]*$|^[+-]?¥[^,¥]*$',
+                        0
                     ),
-                    '^[+-]?[0-9]{1,3}(,[0-9]{3})+([.][0-9]*)?$|^[^,]*$',
-                    0
+                    ',',
+                    ''
                 ),
-                ',',
+                '¥',
                 ''
             ) AS DECIMAL(18, 4)
         )

@@ -164,6 +164,20 @@ def test_three_digits_that_may_be_a_digital_group_are_rejected(tmp_path: Path, c
     assert found.total.revenue == 10
 
 
+def test_amounts_in_a_currency_format(tmp_path: Path) -> None:
+    # A column formatted as currency exports as ¥1,234.50; 12¥ is no amount.
+    c = fixtures.code("91110105MA0000025")
+    path = small_file(
+        tmp_path,
+        f'{fixtures.A},甲,5292,"¥1,234.50"',
+        f"{B},乙,5292,￥12",
+        f"{c},丙,5292,12¥",
+    )
+    found = run(path)
+    assert found.total.revenue == Decimal("1246.5")
+    assert found.rejects_by_reason == {"revenue_not_numeric": (1, Decimal(0))}
+
+
 def test_codes_wrapped_as_excel_text_formulas(tmp_path: Path) -> None:
     # Systems write ="0111" into CSV so that Excel keeps the leading zeros.
     path = small_file(
