@@ -113,11 +113,17 @@ class SampleSpec:
     regions: str = "beijing"  # beijing: the 16 districts; provinces: the 31 provinces
     scale: float = 1.0  # revenue and 上年同期 multiplied: an earlier quarter of the same year
 
+    def __post_init__(self) -> None:
+        if self.rows < 1:
+            raise UsageError("--rows 至少为 1（--rows must be at least 1）")
+        if not 0 <= self.dirty_rate <= 1:
+            raise UsageError(f"--dirty-rate {self.dirty_rate}：应在 0 到 1 之间（a share of rows）")
+        if not self.scale > 0:
+            raise UsageError(f"--scale {self.scale}：应大于 0（must be positive）")
+
 
 def generate(spec: SampleSpec) -> pa.Table:
     """An enterprise table with the Chinese headers of a 联网直报 export (revenue in 千元)."""
-    if spec.rows < 1:
-        raise UsageError("--rows 至少为 1（--rows must be at least 1）")
     rng = np.random.default_rng(spec.seed)
     n = spec.rows
     catalogue = load_catalogue()
@@ -197,8 +203,6 @@ def write_sample(spec: SampleSpec, path: Path) -> int:
         raise UsageError(
             f"{path}：样例请写为 .parquet 或 .csv（write the sample as .parquet or .csv）"
         )
-    if spec.rows < 1:
-        raise UsageError("--rows 至少为 1（--rows must be at least 1）")
     sizes = [min(CHUNK_ROWS, spec.rows - start) for start in range(0, spec.rows, CHUNK_ROWS)]
 
     def chunks() -> Iterator[pa.Table]:

@@ -296,6 +296,17 @@ def test_sample_command_is_deterministic(tmp_path: Path) -> None:
     assert document["reconciliation"]["rows_read"] == 500
 
 
+@pytest.mark.parametrize(
+    "option", [("--dirty-rate", "2"), ("--dirty-rate", "-0.1"), ("--scale", "0")]
+)
+def test_sample_refuses_rates_and_scales_out_of_range(
+    tmp_path: Path, option: tuple[str, str]
+) -> None:
+    out = tmp_path / "s.parquet"
+    result = runner.invoke(app, ["sample", "--rows", "10", "-p", "2024Q3", "-o", str(out), *option])
+    assert result.exit_code == 2 and option[0] in result.stderr and not out.exists()
+
+
 def test_sample_rows_are_valid() -> None:
     table = generate(SampleSpec(2000, Period(2024, 3), dirty_rate=0.0)).to_pydict()
     assert all(is_valid(c) for c in table["统一社会信用代码"])
