@@ -35,10 +35,17 @@ def parse_unit(text: str) -> str:
     return unit
 
 
+def number_text(text: str) -> tuple[str, bool]:
+    """A number as people write it, without spaces or full-width forms (' ３５ ％ ' → '35'), and
+    whether it ended with a percent sign."""
+    plain = unicodedata.normalize("NFKC", text).replace(" ", "")
+    return plain.removesuffix("%"), plain.endswith("%")
+
+
 def parse_percent(text: str, option: str) -> Decimal:
     """A percentage as people write it: 5, 5%, ５％, ' 5 % '; anything else (NaN, 8x5) is a usage
     error naming the option."""
-    plain = unicodedata.normalize("NFKC", text).replace(" ", "").removesuffix("%")
+    plain, _ = number_text(text)
     try:
         value = Decimal(plain)
     except ArithmeticError:

@@ -25,5 +25,5 @@ SELECT
 FROM coded
 WHERE coalesce(credit_code, '') <> '' AND revenue_value IS NOT NULL
     -- A total row (合计 in the credit-code column, as judged.sql tells) is no enterprise.
-    AND NOT (length(credit_code) <> 18 AND total_label(credit_code_raw))
+    AND NOT total_code(credit_code, credit_code_raw)
 GROUP BY credit_code;

@@ -101,10 +101,8 @@ ruled AS (
                     -- Figures and nothing else: the label is in a column not read (序号).
                     OR (blank(m.name_raw) AND blank(m.industry_code_raw) AND blank(m.region_raw)
                         AND NOT blank(m.revenue_raw))
-            -- Most exports put 合计 in their first column, the credit code's. A code of 18
-            -- characters never reaches the regular expression.
-            WHEN length(m.credit_code) <> 18 THEN total_label(m.credit_code_raw)
-            ELSE false
+            -- Most exports put 合计 in their first column, the credit code's.
+            ELSE total_code(m.credit_code, m.credit_code_raw)
         END AS is_total
     FROM matched AS m
 )

@@ -4,6 +4,8 @@
 -- total_label(): text that labels a total row: it ends with 合计, 总计, 小计 or 共计 (东城区小计,
 --   总计：). Anywhere else the word is part of a name (北京联合计算机有限公司).
 -- subtotal_label(): the total rows that are part of a file only (小计).
+-- total_code(): a credit-code cell that labels a total row (合计 in the first column): only a
+--   code of another length than 18 can, so most codes never reach the regular expression.
 -- footer_text(): the first words of the notes and signatures under a report (注：, 单位负责人：).
 -- amount(): text as exported (spaces, thousands separators, full-width digits) to an exact decimal,
 --   NULL if not a number (the rule stated plainly: tests/test_properties.py, _amount_reference).
@@ -16,8 +18,17 @@ CREATE OR REPLACE TEMP MACRO blank(x) AS
         AND regexp_full_match(x, '[\s\x{a0}\x{3000}]*')
     );
 
-CREATE OR REPLACE TEMP MACRO total_label(x) AS
-    coalesce(regexp_matches(x, '(合|总|小|共)[\s\x{a0}\x{3000}]*计[\s\x{a0}\x{3000}:：]*$'), false);
+-- The word that ends a total row's label: `first` (合|总|小|共, or 小 alone) then 计.
+CREATE OR REPLACE TEMP MACRO ends_with_total(x, first) AS
+    coalesce(
+        regexp_matches(x, '(' || first || ')[\s\x{a0}\x{3000}]*计[\s\x{a0}\x{3000}:：]*$'),
+        false
+    );
+
+CREATE OR REPLACE TEMP MACRO total_label(x) AS ends_with_total(x, '合|总|小|共');
+
+CREATE OR REPLACE TEMP MACRO total_code(code, raw) AS
+    coalesce(length(code) <> 18, false) AND total_label(raw);
 
 CREATE OR REPLACE TEMP MACRO footer_text(x) AS
     coalesce(regexp_matches(
@@ -26,8 +37,7 @@ CREATE OR REPLACE TEMP MACRO footer_text(x) AS
         || '联系电话|报出日期|填报日期|数据来源|资料来源)'
     ), false);
 
-CREATE OR REPLACE TEMP MACRO subtotal_label(x) AS
-    coalesce(regexp_matches(x, '小[\s\x{a0}\x{3000}]*计[\s\x{a0}\x{3000}:：]*$'), false);
+CREATE OR REPLACE TEMP MACRO subtotal_label(x) AS ends_with_total(x, '小');
 
 -- A comma separates thousands only: elsewhere (1234,5 with a decimal comma, 12,34) it makes the
 -- text no number, where dropping it would read 1234,5 as 12345.

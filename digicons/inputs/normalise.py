@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from digicons.period import Period, find_period
-from digicons.scope.gbt4754 import INTEGRAL_FLOAT, SPACES
+from digicons.scope.gbt4754 import INTEGRAL_FLOAT, SPACES, code_text
 
 _THREE_DIGITS = re.compile(r"[0-9]{3}")
 # Characters no XML document (so no workbook) may hold: C0 controls but tab, newline, return.
@@ -50,10 +50,7 @@ class IndustryCode:
 def industry_code(value: str | None) -> IndustryCode:
     """`6422`, ` ６４２２ `, `6422.0`, `i6422` → 6422 / I6422; `111` (a number that lost its
     leading zero) → `0111`, marked as padded so that a person can confirm."""
-    code = text(value).upper()
-    match = INTEGRAL_FLOAT.fullmatch(code)
-    if match:
-        code = match.group(1)
+    code = code_text(text(value))
     if _THREE_DIGITS.fullmatch(code):
         return IndustryCode("0" + code, True)
     return IndustryCode(code, False)

@@ -2,8 +2,9 @@
 
 calamine reads all three formats, several times faster than openpyxl, and gives each cell's
 cached value. What it cannot say is whether an empty cell is a formula that was never calculated
-(a workbook written by a program and never opened in a spreadsheet program): for .xlsx that is
-read from the sheet's XML, and only when the sheet holds formulas at all.
+(a workbook written by a program and never opened in a spreadsheet program), or an error value
+(#DIV/0!, #N/A): for .xlsx that is read from the sheet's XML, and only when the sheet holds
+formulas or errors at all.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class Sheet:
     title: tuple[str, ...]  # the filled rows above the header, their cells joined
     # (sheet row, column index) → what a cell with no usable value holds: a formula never
     # calculated, or an error value (#DIV/0!, #N/A)
-    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    no_value: dict[tuple[int, int], str] = field(default_factory=dict)
     filled: dict[str, int] = field(default_factory=dict)  # header → cells filled from a merge
 
 
@@ -221,17 +222,17 @@ def read_sheet(path: Path, wanted: str | None, overrides: dict[str, str]) -> She
         rows.append(cells)
         numbers.append(number)
     # Blank rows after the last filled row are not lines of data: calamine stops at the last.
-    formulas = _uncalculated(path, name) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
+    no_value = _without_value(path, name) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
     title = tuple(
         " ".join(cell_text(v) for v in row if v not in (None, ""))
         for _, row in filled[: header.start]
     )
     return Sheet(
-        path, name, count, header, header_row, rows, numbers, blank, title, formulas, filled_cells
+        path, name, count, header, header_row, rows, numbers, blank, title, no_value, filled_cells
     )
 
 
-def _uncalculated(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+def _without_value(path: Path, sheet: str) -> dict[tuple[int, int], str]:
     """Cells of an .xlsx sheet that hold no usable value, and what they hold instead: a formula
     never calculated (no cached value: "公式 =D2*2 未计算"), or an error value, computed or typed
     ("公式 =1/0 的结果为 #DIV/0!"; calamine hands both over as empty cells)."""

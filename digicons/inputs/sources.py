@@ -9,7 +9,7 @@ spreadsheets are read into Arrow (sheets.py), Parquet files are read where they 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -93,7 +93,8 @@ class SourceOptions:
     columns: dict[str, str] | None = None
     sheet: str | None = None
     reasons: dict[str, int] = field(default_factory=dict)  # read-stage rule ids
-    formula_reasons: tuple[int, int] = (0, 0)  # reject id, flag bit: uncalculated formulas
+    # reject id, flag bit: cells with no usable value (uncalculated formulas, error values)
+    formula_reasons: tuple[int, int] = (0, 0)
 
 
 def _check_columns(
@@ -128,8 +129,11 @@ def register(
     options: SourceOptions,
     scratch: Path,
     required: frozenset[str] = REQUIRED,
+    *,
+    sheet: tuple[str, ByteScan] | None = None,
 ) -> InputFile:
-    """Register one file as view `{name}_{index}` and find its columns."""
+    """Register one file as view `{name}_{index}` and find its columns; `sheet`: one sheet of a
+    workbook read sheet by sheet (--sheet all), with the one read of the workbook's bytes."""
     kind = input_kind(path)
     overrides = options.columns or {}
     view = f"{name}_{index}"
@@ -137,7 +141,7 @@ def register(
         if kind == "csv":
             return _register_csv(con, view, index, path, options, scratch, required)
         if kind == "excel":
-            return _register_sheet(con, view, index, path, options, required)
+            return _register_sheet(con, view, index, path, options, required, sheet)
         relation = con.read_parquet(str(path), file_row_number=True)
     except duckdb.Error as exc:
         raise InputError(f"{path}：无法读取（cannot be read: {first_line(exc)}）") from exc
@@ -236,10 +240,11 @@ def _register_sheet(
     path: Path,
     options: SourceOptions,
     required: frozenset[str],
+    part: tuple[str, ByteScan] | None = None,
 ) -> InputFile:
-    scan = ByteScan(path)
+    sheet_name, scan = part if part is not None else (None, ByteScan(path))
     overrides = options.columns or {}
-    sheet = sheets.read_sheet(path, options.sheet, overrides)
+    sheet = sheets.read_sheet(path, sheet_name or options.sheet, overrides)
     headers = sheet.header.names
     columns = match_headers(headers, overrides)
     _check_columns(path, headers, columns, required, overrides)
@@ -253,14 +258,14 @@ def _register_sheet(
         bits = 0
         note = []
         for key, position in columns.items():
-            formula = sheet.formulas.get((number, position))
-            if formula is None:
+            held = sheet.no_value.get((number, position))
+            if held is None:
                 values[key].append(row[position] or None)
                 continue
-            note.append(f"{headers[position]}：{formula}")
+            note.append(f"{headers[position]}：{held}")
             if key in COUNTING_KEYS:
                 reason = reject
-                values[key].append(formula)  # shown as read; counted as nothing
+                values[key].append(held)  # shown as read; counted as nothing
             else:
                 bits |= flag
                 values[key].append(None)
@@ -303,6 +308,7 @@ def _register_sheet(
         scan,
         frozenset({*csvfile.READ_COLUMNS, "__read_flags"}),
         sheet.title,
+        sheet_name,
     )
 
 
@@ -424,27 +430,17 @@ def register_all(
     """Register files as `name_0`, `name_1`, … and one view `name_rows` over them all; with
     `--sheet all`, every sheet of a workbook that has the required headers is a source of its
     own."""
-    sources: list[tuple[Path, str | None]] = []
+    files: list[InputFile] = []
     for path in paths:
         if options.sheet == ALL_SHEETS and input_kind(path) == "excel":
-            sources += [(path, s) for s in sheets.complete_sheets(path, options.columns or {})]
+            scan = ByteScan(path)  # the workbook's bytes hashed once, for all its sheets
+            for sheet in sheets.complete_sheets(path, options.columns or {}):
+                files.append(
+                    register(
+                        con, name, len(files), path, options, scratch, required, sheet=(sheet, scan)
+                    )
+                )
         else:
-            sources.append((path, None))
-    files = [
-        register(
-            con,
-            name,
-            index,
-            path,
-            options if sheet is None else replace(options, sheet=sheet),
-            scratch,
-            required,
-        )
-        for index, (path, sheet) in enumerate(sources)
-    ]
-    files = [
-        f if sheet is None else replace(f, sheet=sheet)
-        for f, (_, sheet) in zip(files, sources, strict=True)
-    ]
+            files.append(register(con, name, len(files), path, options, scratch, required))
     create_rows_view(con, files, name, f"{name}_rows")
     return files

@@ -328,7 +328,9 @@ def _source(f: InputFile, found: Record | None) -> SourceSummary:
         total_rows=total_rows,
         total_revenue=_amount(found, "total_revenue"),
         control_revenue=_amount(found, "control_revenue") if total_rows else None,
-        control_label=CONTROL_LABELS[int((found or {}).get("grand_rows") or 0) > 0],
+        control_label=CONTROL_LABELS[int((found or {}).get("grand_rows") or 0) > 0]
+        if total_rows
+        else None,
     )
 
 

@@ -49,9 +49,14 @@ def _amount(value: Decimal) -> str:
     return f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
-def _top_reasons(result: MeasureResult) -> str:
+def _top(result: MeasureResult) -> list[tuple[str, int]]:
+    """The reasons that rejected most rows, with their rows: at most EXAMPLES of them."""
     ranked = sorted(result.rejects_by_reason.items(), key=lambda item: -item[1][0])
-    return "；".join(f"{LABELS[key]} {rows:,} 行" for key, (rows, _) in ranked[:EXAMPLES])
+    return [(key, rows) for key, (rows, _) in ranked[:EXAMPLES]]
+
+
+def _top_reasons(result: MeasureResult) -> str:
+    return "；".join(f"{LABELS[key]} {rows:,} 行" for key, rows in _top(result))
 
 
 def check_counted(result: MeasureResult) -> None:
@@ -80,8 +85,7 @@ def check_counted(result: MeasureResult) -> None:
 
 def _hints(result: MeasureResult) -> str:
     """What to check, from the rules that rejected most rows (their own hints)."""
-    ranked = sorted(result.rejects_by_reason.items(), key=lambda item: -item[1][0])
-    hints = [h for key, _ in ranked[:EXAMPLES] if (h := RULE_OF[key].hint)]
+    hints = [h for key, _ in _top(result) if (h := RULE_OF[key].hint)]
     return "".join(dict.fromkeys(hints)) or "请查看剔除原因。"
 
 

@@ -66,16 +66,6 @@ def _touches_scope(group: str, classes: Mapping[str, Assignment]) -> bool:
     )
 
 
-def regions_named(keys: list[RawKey]) -> dict[str, str]:
-    """The regions written by name that digicons read as codes (东城区 → 110101)."""
-    found = {}
-    for _, _, raw, _ in keys:
-        text = normalise.region_code(raw)
-        if text and not text.isdigit() and (code := code_of_name(text)) is not None:
-            found[text] = code
-    return found
-
-
 def region_key(region: str, level: str) -> str:
     """6-digit codes rolled up to XX0000 (province) or XXXX00 (city); anything else unchanged."""
     if not _SIX_DIGITS.fullmatch(region) or level == "county":
@@ -124,17 +114,19 @@ def judge_keys(
     period: Period,
     has_region: bool,
     region_level: str,
-) -> pa.Table:
-    """The `keys` table of the main scan: one row per distinct key, with its verdict."""
+) -> tuple[pa.Table, dict[str, str]]:
+    """The `keys` table of the main scan: one row per distinct key, with its verdict; and the
+    regions written by name that it reads as codes (东城区 → 110101), for a note."""
     industries: dict[str | None, Industry] = {}
     rows: list[dict[str, object]] = []
+    named: dict[str, str] = {}
     for key_id, (file_idx, industry_raw, region_raw, period_raw) in enumerate(keys):
         industry = industries.get(industry_raw)
         if industry is None:
             industry = industries[industry_raw] = judge_industry(industry_raw, classes)
         region = normalise.region_code(region_raw)
-        if region and not region.isdigit():
-            region = code_of_name(region) or region  # 东城区 → 110101
+        if region and not region.isdigit() and (code := code_of_name(region)) is not None:
+            named[region], region = code, code
         reasons = [] if industry.reason is None else [reason_id(industry.reason)]
         if normalise.text(period_raw):
             found = normalise.period(period_raw)
@@ -161,4 +153,4 @@ def judge_keys(
                 "key_flags": flags,
             }
         )
-    return pa.Table.from_pylist(rows, schema=KEYS_SCHEMA)
+    return pa.Table.from_pylist(rows, schema=KEYS_SCHEMA), named

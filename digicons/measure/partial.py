@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -12,6 +11,7 @@ from digicons.inputs.files import read_text_table
 from digicons.inputs.headers import find_header
 from digicons.period import Period, parse_period
 from digicons.scope.catalogue import Catalogue
+from digicons.units import number_text
 
 MODES = ("full", "exclude", "shares", "list")
 DESCRIPTIONS = {
@@ -56,10 +56,8 @@ def parse_treatment(given: str, file: Path | None) -> PartialTreatment:
 
 def _share(text: str) -> Decimal:
     """A share as written: 0.35, or 35% (a column formatted as percent, exported as text)."""
-    plain = unicodedata.normalize("NFKC", text).replace(" ", "")
-    if plain.endswith("%"):
-        return Decimal(plain[:-1]) / 100
-    return Decimal(plain)
+    plain, percent = number_text(text)
+    return Decimal(plain) / 100 if percent else Decimal(plain)
 
 
 def load_shares(path: Path, catalogue: Catalogue, period: Period) -> list[tuple[str, str, Decimal]]:

@@ -50,7 +50,6 @@ from digicons.measure.keys import (
     RawKey,
     judge_keys,
     periods_named,
-    regions_named,
     unrecognised_periods,
 )
 from digicons.measure.marks import mark_codes
@@ -221,10 +220,9 @@ class Session:
         assignments = self.catalogue.class_map(options.codes.classes if options.codes else None)
         classes = {a.class_code: a for a in assignments}
         has_region = any("region" in f.columns for f in files)
-        con.from_arrow(judge_keys(keys, classes, period, has_region, options.region_level)).create(
-            "keys"
-        )
-        if named := regions_named(keys):
+        judged, named = judge_keys(keys, classes, period, has_region, options.region_level)
+        con.from_arrow(judged).create("keys")
+        if named:
             shown = "、".join(f"{name} → {code}" for name, code in sorted(named.items()))
             self.notes.append(f"区划代码列写的是名称，已按 GB/T 2260 对应为代码：{shown}")
         self._lookups(con, period)

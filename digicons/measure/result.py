@@ -92,7 +92,7 @@ class SourceSummary:
     # What the file's own totals say its rows add up to: its 合计 rows, else its 小计 rows
     # summed (None without total rows); `control_label` names which.
     control_revenue: Decimal | None
-    control_label: str
+    control_label: str | None
 
 
 CONTROL_LABELS = {True: "合计行营业收入", False: "各小计行营业收入之和"}

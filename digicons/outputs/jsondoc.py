@@ -140,7 +140,7 @@ def provenance_json(result: MeasureResult) -> dict[str, Any]:
                 "control_revenue": None
                 if s.control_revenue is None
                 else float(result.convert(s.control_revenue)),
-                "control_label": s.control_label if s.control_revenue is not None else None,
+                "control_label": s.control_label,
             }
             for s in result.sources
         ],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 from digicons.errors import InputError
 from digicons.inputs.files import read_text_table
 from digicons.inputs.headers import find_header
-from digicons.scope.gbt4754 import INTEGRAL_FLOAT
+from digicons.scope.gbt4754 import code_text
 
 ENV_VAR = "DIGICONS_CODES"
 CODE_HEADERS = ("code", "代码", "行业代码", "类别代码", "小类代码")
@@ -71,9 +70,7 @@ def _below_title(headers: list[str], rows: list[list[str]]) -> tuple[list[str], 
 def _code(cell: str, digits: int | None) -> str | None:
     """The code a cell holds, or None (a heading or note between the codes). In a level's own
     column, a number that lost its leading zeros gets them back (112 in 小类 is 0112)."""
-    text = unicodedata.normalize("NFKC", cell).strip().upper()
-    if number := INTEGRAL_FLOAT.fullmatch(text):
-        text = number.group(1)
+    text = code_text(cell)
     if digits is not None and digits > 1 and text.isdigit() and len(text) < digits:
         text = text.zfill(digits)
     match = _CODE.fullmatch(text)

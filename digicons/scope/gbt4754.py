@@ -12,7 +12,6 @@ from pathlib import Path
 from digicons.errors import DataError
 from digicons.resources import data_rows, resource_dir
 
-# Spaces of every width that exports leave around codes: ASCII, no-break, ideographic.
 # Spaces of every width around a value, and the invisible characters that come with text copied
 # from web pages or joined files (zero-width space and joiners, word joiner, BOM).
 SPACES = " \t\r\n\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff"
@@ -22,6 +21,14 @@ _GROUP = re.compile(r"([A-Z])?([0-9]{3})")
 # A code that went through a number type: 6422.0, 110105.0 (read so in every input too).
 INTEGRAL_FLOAT = re.compile(r"([A-Z]?[0-9]+)\.0*")
 _SECTION = re.compile(r"[A-Z]")
+
+
+def code_text(text: str) -> str:
+    """A code as written, in the form digicons compares: full-width forms as ASCII (６４２２,
+    Ｉ６４２２), no surrounding spaces, upper case, a number type's trace undone (6422.0)."""
+    code = unicodedata.normalize("NFKC", text).strip(SPACES).upper()
+    number = INTEGRAL_FLOAT.fullmatch(code)
+    return number.group(1) if number else code
 
 
 class Level(Enum):
@@ -82,10 +89,7 @@ class Structure:
 
     def parse(self, text: str) -> IndustryCode:
         """Parse a code as users type it: `5292`, ` I6422 `, `52`, `527`, `F`."""
-        # Full-width forms as ASCII (６４２２, Ｉ６４２２), as measure reads a file's codes.
-        code = unicodedata.normalize("NFKC", text).strip(SPACES).upper()
-        if number := INTEGRAL_FLOAT.fullmatch(code):
-            code = number.group(1)
+        code = code_text(text)  # as measure reads a file's codes
         if not code:
             raise CodeSyntaxError("代码为空（empty code）")
         if _SECTION.fullmatch(code):
