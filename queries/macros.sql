@@ -27,8 +27,10 @@ CREATE OR REPLACE TEMP MACRO ends_with_total(x, first) AS
 
 CREATE OR REPLACE TEMP MACRO total_label(x) AS ends_with_total(x, '合|总|小|共');
 
+-- CASE, not AND: in a projection DuckDB evaluates both sides of an AND on every row, and the
+-- regular expression over 10M credit codes cost 0.5 s.
 CREATE OR REPLACE TEMP MACRO total_code(code, raw) AS
-    coalesce(length(code) <> 18, false) AND total_label(raw);
+    CASE WHEN length(code) <> 18 THEN total_label(raw) ELSE false END;
 
 CREATE OR REPLACE TEMP MACRO footer_text(x) AS
     coalesce(regexp_matches(
