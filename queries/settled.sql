@@ -5,7 +5,7 @@
 --   kept row, else its first); the weight of partial (*) industries; the status of every group.
 -- Needs: tables fine (fine.sql), keys (digicons.measure.keys), partial_shares (class_code, region,
 --   share).
--- Slots (from digicons.measure.rules): duplicate_id, footer_id, negative_bit; top_n with top.
+-- Slots (from digicons.measure.rules): duplicate_id, no_enterprise_ids, negative_bit; top_n with top.
 -- Flags: side, quarter, list, top.
 -- Parameters: $partial (full / exclude / shares / list).
 CREATE OR REPLACE TEMP TABLE settled AS
@@ -13,8 +13,9 @@ WITH totals AS (
     SELECT
         f.* REPLACE (
             CASE WHEN f.is_total THEN NULL ELSE f.reason END AS reason,
-            -- A footer line (注：…) is no enterprise either: its code and name are no one's.
-            CASE WHEN f.is_total OR f.reason = {{footer_id}} THEN 0 ELSE f.flag_bits END
+            -- A footer line (注：…) or a repeated header is no enterprise either: its code and
+            -- name are no one's.
+            CASE WHEN f.is_total OR f.reason IN ({{no_enterprise_ids}}) THEN 0 ELSE f.flag_bits END
                 AS flag_bits,
             -- 小计 under each group of a file repeats in the credit-code column: no enterprise.
             CASE WHEN f.is_total THEN NULL ELSE f.code END AS code

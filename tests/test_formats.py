@@ -234,6 +234,30 @@ def test_footer_lines_of_a_report_are_rejected_as_such(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("industry", "repeated"),
+    [
+        ("行业代码", "统一社会信用代码,单位名称,行业代码,营业收入"),
+        # Names its columns in its own words (--columns): the file's words are the header.
+        ("国标行业", "统一社会信用代码, 单位名称 ,国标行业 ,营业收入"),
+    ],
+)
+def test_a_header_repeated_under_the_first_is_no_enterprise(
+    tmp_path: Path, industry: str, repeated: str
+) -> None:
+    # Per-district exports joined one under another (cat, or sheets pasted into one): each
+    # district's header comes again above its rows.
+    header = f"统一社会信用代码,单位名称,{industry},营业收入"
+    path = small_file(
+        tmp_path, f"{fixtures.A},甲,5292,10", repeated, f"{B},乙,6422,20", header=header
+    )
+    found = run(path, columns={"industry_code": industry})
+    assert found.rejects_by_reason == {"header_repeated": (1, Decimal(0))}
+    assert found.total.revenue == 30
+    (line,) = found.issues
+    assert (line.row, line.flags) == (3, ())  # no credit-code or amount flags of its own
+
+
+@pytest.mark.parametrize(
     ("note", "agrees"), [("注：本表金额单位为万元。", False), ("注：单位：千元", True)]
 )
 def test_a_unit_named_in_a_footer_must_agree(tmp_path: Path, note: str, agrees: bool) -> None:

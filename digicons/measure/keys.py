@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pyarrow as pa
 
 from digicons.inputs import normalise
+from digicons.inputs.headers import normalise_header
 from digicons.measure.rules import flag_bit, reason_id
 from digicons.period import Period
 from digicons.scope.catalogue import Assignment
@@ -114,9 +115,14 @@ def judge_keys(
     period: Period,
     has_region: bool,
     region_level: str,
+    headings: Mapping[int, str] | None = None,
 ) -> tuple[pa.Table, dict[str, str]]:
     """The `keys` table of the main scan: one row per distinct key, with its verdict; and the
-    regions written by name that it reads as codes (东城区 → 110101), for a note."""
+    regions written by name that it reads as codes (东城区 → 110101), for a note.
+
+    `headings`: each file's header of its industry-code column (as `normalise_header` gives it);
+    a row that has it for an industry code repeats the header (exports joined one under another).
+    """
     industries: dict[str | None, Industry] = {}
     rows: list[dict[str, object]] = []
     named: dict[str, str] = {}
@@ -128,6 +134,12 @@ def judge_keys(
         if region and not region.isdigit() and (code := code_of_name(region)) is not None:
             named[region], region = code, code
         reasons = [] if industry.reason is None else [reason_id(industry.reason)]
+        if (
+            headings
+            and industry.reason is not None
+            and normalise_header(industry_raw or "") == headings.get(file_idx)
+        ):
+            reasons.append(reason_id("header_repeated"))
         if normalise.text(period_raw):
             found = normalise.period(period_raw)
             if found is None:

@@ -28,7 +28,7 @@ import pyarrow as pa
 from digicons import __version__
 from digicons.errors import InternalError, UsageError
 from digicons.inputs.files import expand_inputs, input_kind
-from digicons.inputs.headers import KEYS
+from digicons.inputs.headers import KEYS, normalise_header
 from digicons.inputs.normalise import period as period_of
 from digicons.inputs.normalise import periods_in
 from digicons.inputs.sources import InputFile, SourceOptions, input_unit, register_all
@@ -95,7 +95,7 @@ def plan(options: MeasureOptions) -> Plan:
         "check_failed_bit": str(rules.flag_bit("credit_code_check_failed")),
         "numeric_bit": str(rules.flag_bit("credit_code_numeric")),
         "duplicate_id": str(rules.reason_id("duplicate_credit_code")),
-        "footer_id": str(rules.reason_id("footer_line")),
+        "no_enterprise_ids": rules.no_enterprise_ids(),
         "negative_bit": str(rules.flag_bit("revenue_negative")),
         "row_key_file": str(assemble.ROW_KEY_FILE),
     }
@@ -220,7 +220,10 @@ class Session:
         assignments = self.catalogue.class_map(options.codes.classes if options.codes else None)
         classes = {a.class_code: a for a in assignments}
         has_region = any("region" in f.columns for f in files)
-        judged, named = judge_keys(keys, classes, period, has_region, options.region_level)
+        headings = {f.index: normalise_header(f.headers[f.columns["industry_code"]]) for f in files}
+        judged, named = judge_keys(
+            keys, classes, period, has_region, options.region_level, headings
+        )
         con.from_arrow(judged).create("keys")
         if named:
             shown = "、".join(f"{name} → {code}" for name, code in sorted(named.items()))

@@ -45,6 +45,9 @@ class Rule:
     needs: tuple[str, ...]  # the input columns it reads (logical keys of inputs.headers)
     sql: str | None = None  # row stage: a boolean over the columns of queries/judged.sql
     hint: str | None = None  # what to check when it rejects every row of a run
+    # False for the rows that are no enterprise's (a note under the table, a header repeated):
+    # their cells are no one's credit code or amount, so they carry no flags.
+    enterprise: bool = True
 
 
 R, F = Action.REJECT, Action.FLAG
@@ -88,6 +91,15 @@ RULES: tuple[Rule, ...] = (
         # revenue_value first: the one condition every row has at hand.
         "revenue_value IS NULL AND blank(revenue_raw) AND blank(industry_code_raw)"
         " AND (footer_text(credit_code_raw) OR footer_text(name_raw))",
+        enterprise=False,
+    ),
+    Rule(
+        "header_repeated",
+        "不是企业行（重复的表头，如多个文件首尾相接）",
+        R,
+        Stage.KEY,
+        ("industry_code",),
+        enterprise=False,
     ),
     Rule(
         "industry_code_missing", "行业代码缺失", R, Stage.KEY, ("industry_code",), hint=_CODE_HINT
@@ -237,6 +249,11 @@ def flags_of(bits: int) -> tuple[str, ...]:
     if bits >> len(FLAGS):
         raise InternalError(f"flag bits {bits:#x} name flags that are not in the rules table")
     return tuple(rule.key for i, rule in enumerate(FLAGS) if bits >> i & 1)
+
+
+def no_enterprise_ids() -> str:
+    """The ids of the reasons that say a row is no enterprise's, as an SQL list."""
+    return ", ".join(str(reason_id(r.key)) for r in REJECTS if not r.enterprise)
 
 
 def row_reason_sql() -> str:
