@@ -68,7 +68,9 @@ PeriodOption = Annotated[
     str | None,
     typer.Option("--period", "-p", help="Quarter of the data, e.g. 2024Q3 (报告期)."),
 ]
-UnitOption = Annotated[str, typer.Option("--unit", help="Unit of amounts: 元/千元/万元/亿元.")]
+UnitOption = Annotated[
+    str, typer.Option("--unit", help="Unit of amounts: 元/千元/万元/百万元/亿元.")
+]
 InputUnitOption = Annotated[
     str | None, typer.Option("--input-unit", help="Revenue unit of the input (default 千元).")
 ]

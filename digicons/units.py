@@ -11,27 +11,29 @@ UNITS: dict[str, Decimal] = {
     "元": Decimal(1),
     "千元": Decimal(1000),
     "万元": Decimal(10_000),
+    "百万元": Decimal(1_000_000),  # the unit of listed companies' reports
     "亿元": Decimal(100_000_000),
 }
+KNOWN_UNITS = "、".join(UNITS)
 _ALIASES = {
     "yuan": "元",
     "thousand": "千元",
     "k": "千元",
     "10k": "万元",
     "wan": "万元",
+    "million": "百万元",
     "100m": "亿元",
     "yi": "亿元",
 }
 
 
 def parse_unit(text: str) -> str:
-    """Return the canonical unit name for 元/千元/万元/亿元 (or yuan/thousand/wan/yi)."""
+    """Return the canonical unit name for 元/千元/万元/百万元/亿元 (or yuan/thousand/wan/million/
+    yi)."""
     value = text.strip()
     unit = _ALIASES.get(value.lower(), value)
     if unit not in UNITS:
-        raise UsageError(
-            f"未知的金额单位 '{text}'（unknown unit）", hint="可用：元、千元、万元、亿元。"
-        )
+        raise UsageError(f"未知的金额单位 '{text}'（unknown unit）", hint=f"可用：{KNOWN_UNITS}。")
     return unit
 
 

@@ -148,6 +148,8 @@ def test_the_unit_named_in_a_title_row(tmp_path: Path, suffix: str) -> None:
         ("企业数单位：个", set()),
         ("单位：亿元 单位：万元", {"亿元", "万元"}),
         ("金额单位为万元", {"万元"}),
+        ("单位：百万元", {"百万元"}),
+        ("单位：十万元", {"十万元"}),  # no unit digicons knows: refused where it is read
     ],
 )
 def test_units_in_title_rows(line: str, units: set[str]) -> None:
@@ -424,6 +426,29 @@ def test_a_unit_anywhere_in_the_revenue_header_is_read(tmp_path: Path, header: s
     path = one_row(tmp_path, header, "100")
     found = run(path)
     assert (found.input_unit, found.total.revenue) == ("万元", Decimal(100))
+
+
+@pytest.mark.parametrize(
+    "header", ["营业收入（百万元）", "营业收入百万元", "营业收入（人民币百万元）"]
+)
+def test_millions_of_yuan_are_read_as_such(tmp_path: Path, header: str) -> None:
+    # 百万元, the unit of listed companies' reports, was read in 千元 (1,000 times too small), or
+    # trailing as 万元 (100 times): 1.5 百万元 is 150 万元.
+    found = run(one_row(tmp_path, header, "1.5"))
+    assert (found.input_unit, found.convert(found.total.revenue)) == ("百万元", Decimal(150))
+
+
+@pytest.mark.parametrize(
+    ("header", "title"), [("营业收入（十万元）", ""), ("营业收入", "单位：百元")]
+)
+def test_a_money_unit_digicons_does_not_know_is_refused(
+    tmp_path: Path, header: str, title: str
+) -> None:
+    path = one_row(tmp_path, header, "1.5")
+    path.write_text(f"{title}\n{path.read_text(encoding='utf-8')}", encoding="utf-8")
+    said = refusal(path)
+    unit = "十万元" if "十" in header else "百元"
+    assert "q.csv" in said and unit in said and "百万元" in said  # and the units it knows
 
 
 def test_bracketed_words_that_name_the_figure_are_read(tmp_path: Path) -> None:

@@ -74,7 +74,9 @@ BY_KEY = {c.key: c for c in COLUMNS}
 # (营业收入/万元) or last (营业收入 万元). Other bracketed words are part of the name when that
 # makes a name digicons knows (营业收入（上年同期）, 营业收入(本期)), else not: (18位), (1-9月).
 _BRACKETED = re.compile(r"[(\[【〔]([^(\[【〔)\]】〕]*)[)\]】〕]")
-_MONEY = r"(?:人民币)?(千元|万元|亿元|元)(?:人民币)?"
+# Any money unit, known or not (十万元, 百元): a unit digicons does not know is refused where the
+# file is read (inputs.sources.units_named), never taken for no unit at all.
+_MONEY = r"(?:人民币)?([十百千万亿]*元)(?:人民币)?"
 _TRAILING_UNIT = re.compile(rf"(?<=.)/?{_MONEY}$")
 _UNIT_TOKEN = re.compile(rf"{_MONEY}")
 _SEPARATORS = re.compile(r"[,、/;:]")
@@ -124,7 +126,7 @@ def header_units(header: str) -> set[str]:
 
 # 单位：万元, 金额单位：千元, 计量单位:元, 金额单位为万元 on a line above the table (or in a note
 # under it).
-_TITLE_UNIT = re.compile(r"(?:金额|计量|货币)?单位(?:[:：]|为|是)?(千元|万元|亿元|元)")
+_TITLE_UNIT = re.compile(r"(?:金额|计量|货币)?单位(?:[:：]|为|是)?([十百千万亿]*元)")
 
 
 def title_units(lines: Sequence[str]) -> set[str]:

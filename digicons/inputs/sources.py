@@ -30,7 +30,7 @@ from digicons.inputs.headers import (
     title_units,
 )
 from digicons.inputs.scan import ByteScan, ReadStats
-from digicons.units import UNITS, parse_unit
+from digicons.units import KNOWN_UNITS, UNITS, parse_unit
 
 DEFAULT_INPUT_UNIT = "千元"
 RAW_KEYS = ("credit_code", "name", "industry_code", "region", "revenue", "revenue_prior", "period")
@@ -194,7 +194,10 @@ def _shape(header: Header, unit: str | None, title: tuple[str, ...]) -> str:
 
 def _title_units(title: tuple[str, ...]) -> tuple[str, ...]:
     """The units the title rows name, smallest first (元, 千元, 万元, 亿元)."""
-    return tuple(sorted(title_units(title), key=list(UNITS).index))
+    order = list(UNITS)  # a unit digicons does not know last: units_named refuses it
+    return tuple(
+        sorted(title_units(title), key=lambda u: order.index(u) if u in UNITS else len(order))
+    )
 
 
 def _register_csv(
@@ -316,6 +319,13 @@ def units_named(f: InputFile) -> tuple[str, ...]:
     """The revenue units a file names: in its revenue header (营业收入（千元）), else in the title
     rows above the table (单位：万元). A title and a header that disagree are an input error."""
     above = _title_units(f.title)
+    unknown = sorted({*above, *filter(None, [f.unit])} - set(UNITS))
+    if unknown:
+        raise InputError(
+            f"{f.path}：文件写明的金额单位{'、'.join(unknown)}不是 digicons 可用的单位"
+            f"（可用：{KNOWN_UNITS}）（the file names a unit digicons does not know）",
+            hint="请把营业收入换算为可用的单位，改正表头或标题行后再读取。",
+        )
     if f.unit is None:
         return above
     if set(above) - {f.unit}:
