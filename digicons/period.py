@@ -31,6 +31,12 @@ _EXTRA_FORMS = (
     ),
 )
 _SPACE = re.compile(r"\s+")
+# Words in a header or title row about the months its figures cover: 1-6月, 7月-9月, 1-2季度, and
+# the words of a single quarter or month (本季, 当月).
+_MONTH_SPAN = re.compile(r"(?<![0-9])(?P<first>[0-9]{1,2})月?[-—~至](?P<last>[0-9]{1,2})月")
+_QUARTER_SPAN = re.compile(r"(?P<first>[1-4一二三四])[-—~至](?P<last>[1-4一二三四])季")
+_SINGLE_QUARTER = re.compile(r"本季|当季|单季")
+_SINGLE_MONTH = re.compile(r"本月|当月")
 
 
 @dataclass(frozen=True, order=True)
@@ -84,6 +90,23 @@ def find_period(text: str) -> Period | None:
         quarter = found["quarter"]
         return Period(int(found["year"]), _CHINESE_QUARTER.get(quarter) or int(quarter))
     return None
+
+
+def other_span(text: str, period: Period) -> str | None:
+    """The words of a header or title row saying that its figures cover other months than
+    January to the end of `period` (1-6月 or 本季 in a 2024Q3 run), or None."""
+    value = _SPACE.sub("", unicodedata.normalize("NFKC", text))
+    for match in _MONTH_SPAN.finditer(value):
+        if (int(match["first"]), int(match["last"])) != (1, 3 * period.quarter):
+            return match.group(0)
+    for match in _QUARTER_SPAN.finditer(value):
+        first, last = (_CHINESE_QUARTER.get(q) or int(q) for q in match.group("first", "last"))
+        if (first, last) != (1, period.quarter):
+            return match.group(0)
+    single = _SINGLE_MONTH.search(value) or (
+        _SINGLE_QUARTER.search(value) if period.quarter != 1 else None
+    )
+    return single.group(0) if single else None
 
 
 def _is_date(found: dict[str, str]) -> bool:

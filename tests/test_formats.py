@@ -451,6 +451,50 @@ def test_a_money_unit_digicons_does_not_know_is_refused(
     assert "q.csv" in said and unit in said and "百万元" in said  # and the units it knows
 
 
+@pytest.mark.parametrize(
+    ("title", "header", "refused"),
+    [
+        ("2024年1-6月 企业营业收入", "营业收入", "2024年1-6月"),  # half a year, tables of 1-9月
+        ("2023年1-9月 企业营业收入", "营业收入", "2023年1-9月"),  # a year earlier
+        ("2024年7月-9月 企业营业收入", "营业收入", "7月-9月"),  # the third quarter alone
+        ("", "营业收入（1-6月）", "1-6月"),
+        ("", "营业收入（7-9月，千元）", "7-9月"),
+        ("", "营业收入（本季）", "本季"),
+        ("", "营业收入（1-2季度）", "1-2季度"),
+        ("", "营业收入,营业收入上年同期（1-6月）", "1-6月"),
+    ],
+)
+def test_a_file_that_names_another_span_than_the_period_is_refused(
+    tmp_path: Path, title: str, header: str, refused: str
+) -> None:
+    # The tables would be labelled 2024年1-3季度 (January to September) over other months.
+    values = "10,8" if "," in header else "10"
+    path = one_row(tmp_path, header, values)
+    path.write_text(f"{title}\n{path.read_text(encoding='utf-8')}", encoding="utf-8")
+    said = refusal(path)
+    assert "q.csv" in said and refused in said and "2024年1-3季度" in said
+
+
+def test_a_header_named_with_columns_is_taken_at_the_users_word(tmp_path: Path) -> None:
+    path = one_row(tmp_path, "本季收入", "10")
+    assert run(path, columns={"revenue": "本季收入"}).total.revenue == 10
+
+
+@pytest.mark.parametrize(
+    ("title", "header"),
+    [
+        ("2024年1-9月 企业营业收入（上年同期为2023年1-9月）", "营业收入"),
+        ("2024年三季度", "营业收入（1-9月，千元）"),
+        ("报出日期：2024年10月15日", "营业收入（本年累计）,营业收入（上年同期）"),
+    ],
+)
+def test_a_file_that_names_the_period_is_read(tmp_path: Path, title: str, header: str) -> None:
+    values = "10,8" if "," in header else "10"
+    path = one_row(tmp_path, header, values)
+    path.write_text(f"{title}\n{path.read_text(encoding='utf-8')}", encoding="utf-8")
+    assert run(path).total.revenue == 10
+
+
 def test_bracketed_words_that_name_the_figure_are_read(tmp_path: Path) -> None:
     # 营业收入(本期) beside 营业收入(上年同期): both are 营业收入 once the brackets go.
     path = one_row(

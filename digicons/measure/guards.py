@@ -9,18 +9,19 @@ a --prior / --quarter-only file of the wrong period (checked in `check_side_peri
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from digicons.errors import ChecksFailedError, InputError
 from digicons.inputs.headers import title_units
+from digicons.inputs.normalise import periods_in
 from digicons.inputs.sources import DEFAULT_INPUT_UNIT, InputFile, units_named
 from digicons.measure.result import MeasureResult, RowIssue
 from digicons.measure.rules import BY_KEY as RULE_OF
 from digicons.measure.rules import LABELS
-from digicons.period import Period
+from digicons.period import Period, other_span
 
 # Every code a warning can carry, and what it means.
 WARNINGS: dict[str, str] = {
@@ -184,6 +185,36 @@ def check_side_unit(side: str, file: InputFile, unit: str, given: bool) -> None:
             f"（the file is in {'/'.join(named)}, the inputs in {unit}）",
             hint="请把两期数据换算为同一单位（或用 --input-unit 说明本期的单位）。",
         )
+
+
+def check_input_spans(
+    files: Sequence[InputFile], period: Period, chosen: Collection[str] = ()
+) -> None:
+    """A title row or an amount header that names other months than the run's (2024年1-6月, or
+    营业收入（7-9月） in a run of 2024年1-3季度) would publish them under the run's label:
+    refused. Not the headers of the columns `chosen` by name (--columns revenue=本季收入): the
+    user has read that header and says what it holds."""
+    for f in files:
+        for line in f.title:
+            named = periods_in(line)
+            if named and period not in named:
+                _other_span(f, f"标题行「{line}」写的报告期", period)
+            if (words := other_span(line, period)) is not None:
+                _other_span(f, f"标题行「{line}」写的{words}", period)
+        for key in ("revenue", "revenue_prior"):
+            if key in f.columns and key not in chosen:
+                header = f.headers[f.columns[key]]
+                if (words := other_span(header, period)) is not None:
+                    _other_span(f, f"表头「{header}」写的{words}", period)
+
+
+def _other_span(f: InputFile, said: str, period: Period) -> None:
+    raise InputError(
+        f"{f.shown}：{said}不是本次测算的报告期 {period.label}（自年初累计）"
+        "（the file names other months than the period of the run）",
+        hint="digicons 读取自年初起的累计数（如 1-9月）；请核对 --period 或文件。"
+        "单季的数由 --quarter-only 从本期和上期的累计文件得出。",
+    )
 
 
 def check_footer_units(issues: Sequence[RowIssue], unit: str) -> None:

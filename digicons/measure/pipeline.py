@@ -40,6 +40,7 @@ from digicons.measure.guards import (
     check_counted,
     check_distinct_inputs,
     check_footer_units,
+    check_input_spans,
     check_not_an_input,
     check_side_period,
     check_side_unit,
@@ -213,6 +214,7 @@ class Session:
         keys: list[RawKey] = [(int(f), i, r, p) for f, i, r, p, _ in distinct]
         rows_read = sum(int(row[4]) for row in distinct)
         period = self._period(files, keys)
+        check_input_spans(files, period, options.columns)
         if options.previous and period.quarter == 1:
             raise UsageError(
                 "--quarter-only 需要第一季度以后的报告期（needs a period after the first quarter）"
