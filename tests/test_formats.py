@@ -316,6 +316,28 @@ def test_regions_written_by_name(tmp_path: Path) -> None:
     assert "东城区 → 110101" in note and "南城区" not in note
 
 
+def test_a_region_code_of_another_length_is_flagged_not_a_region(tmp_path: Path) -> None:
+    # A digit lost or typed twice: 11010 or 1101050 would be regions of their own in 地区.
+    c = fixtures.code("91110105MA0000501")
+    path = small_file(
+        tmp_path,
+        f"{fixtures.A},甲,5292,10,11010",
+        f"{B},乙,5292,20,1101050",
+        f"{c},丙,5292,30,110105",
+        header=f"{HEADER},区划代码",
+    )
+    found = run(path)
+    # Counted, beside the rows without a region code: （无有效区划代码）.
+    assert {c.region: c.revenue for c in found.region_cells if c.level == "total"} == {
+        "110105": 30,
+        "": 30,
+    }
+    assert [(i.row, i.flags) for i in found.issues] == [
+        (2, ("region_malformed",)),
+        (3, ("region_malformed",)),
+    ]
+
+
 def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:
     # The folder, and a file in it, named on one command line.
     path = total_file(tmp_path, "30")

@@ -232,7 +232,7 @@ def test_region_roll_up_and_names(tmp_path: Path) -> None:
     assert set(totals) == {"110000", "120000", "", "X1"}
     assert totals["110000"]["revenue"] == pytest.approx(30.0)
     assert totals["110000"]["region_name"] == "北京市" and totals["X1"]["region_name"] == "X1"
-    assert totals[""]["region_name"] == "（区划代码缺失）"
+    assert totals[""]["region_name"] == "（无有效区划代码）"
     by_major = {(r["region"], r["code"]): r for r in regions["rows"] if r["level"] == "major"}
     assert by_major[("120000", "3")]["revenue"] == pytest.approx(30.0)
     assert sum(r["revenue"] for r in totals.values()) == pytest.approx(150.0)

@@ -147,6 +147,10 @@ def judge_keys(
             elif found != period:
                 reasons.append(reason_id("period_mismatch"))
         flags = flag_bit("region_missing") if has_region and region == "" else 0
+        if region.isascii() and region.isdigit() and len(region) != 6:
+            # A digit lost or doubled (11010, 1101050): no region of its own in 地区.
+            flags |= flag_bit("region_malformed")
+            region = ""
         if industry.padded:
             flags |= flag_bit("industry_code_padded")
         rows.append(

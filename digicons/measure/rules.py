@@ -189,6 +189,13 @@ RULES: tuple[Rule, ...] = (
     Rule("name_missing", "单位名称缺失", F, Stage.ROW, ("name",), "blank(name_raw)"),
     Rule("region_missing", "区划代码缺失", F, Stage.KEY, ("region",)),
     Rule(
+        "region_malformed",
+        "区划代码位数不对（应为6位，或9、12位统计用区划代码）：不计入地区表",
+        F,
+        Stage.KEY,
+        ("region",),
+    ),
+    Rule(
         "revenue_prior_not_numeric",
         "营业收入上年同期不是数值（按缺失处理）",
         F,

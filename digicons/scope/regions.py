@@ -8,7 +8,7 @@ from digicons.errors import UsageError
 from digicons.resources import data_rows, resource_dir
 
 LEVELS = ("province", "city", "county")
-UNKNOWN = "（区划代码缺失）"
+UNKNOWN = "（无有效区划代码）"
 
 
 @cache
