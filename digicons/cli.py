@@ -46,6 +46,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Markdown joins the lines of a docstring's paragraph before wrapping it to the terminal
+    # (rich mode keeps every line break, then wraps again: ragged paragraphs).
+    rich_markup_mode="markdown",
 )
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -80,7 +83,7 @@ EncodingOption = Annotated[
 ]
 ColumnsOption = Annotated[
     list[str] | None,
-    typer.Option("--columns", help="Map headers: revenue=本季收入,name=单位名称."),
+    typer.Option("--columns", help="Map headers: revenue=本年营业收入,name=单位名称."),
 ]
 SheetOption = Annotated[
     str | None,

@@ -3,6 +3,7 @@ happened, outputs that never destroy anything, and provenance."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -471,6 +472,17 @@ def test_classify_file_with_json_prints_the_rows(tmp_path: Path) -> None:
 def test_version() -> None:
     result = invoke("--version")
     assert result.exit_code == 0 and __version__ in result.stdout
+
+
+@pytest.mark.parametrize("command", ["measure", "classify"])  # the ones with long paragraphs
+def test_help_paragraphs_are_wrapped_to_the_terminal(command: str) -> None:
+    # The docstrings' own line breaks were kept, then wrapped again: "… the counts" / "and sums"
+    # / "reconcile. …", a line of two words in the middle of a paragraph.
+    result = runner.invoke(app, [command, "--help"], terminal_width=80)
+    text = result.stdout.split("╭")[0]  # the description, above the panels of options
+    lines = [line.strip() for line in text.splitlines()]
+    inside = [a for a, b in itertools.pairwise(lines) if a and b and not a.startswith("Usage")]
+    assert inside and all(len(line) > 30 for line in inside), inside
 
 
 def test_provenance_in_the_json_and_the_notes_sheet(tmp_path: Path) -> None:

@@ -138,7 +138,7 @@ def title_units(lines: Sequence[str]) -> set[str]:
 
 
 def parse_column_overrides(specs: list[str]) -> dict[str, str]:
-    """Parse `--columns revenue=本季收入,name=单位名称` into {key: header}."""
+    """Parse `--columns revenue=本年营业收入,name=单位名称` into {key: header}."""
     overrides: dict[str, str] = {}
     for spec in specs:
         for item in filter(None, (part.strip() for part in spec.split(","))):
