@@ -57,6 +57,13 @@ INTERNAL_ERROR = 70
 INTERRUPTED = 130
 UnraisableHook: TypeAlias = Callable[[Any], object]
 
+OverwriteOption = Annotated[
+    bool,
+    typer.Option(
+        "--overwrite",
+        help="Replace an existing output file digicons did not write (its own it always replaces).",
+    ),
+]
 CodesOption = Annotated[
     Path | None,
     typer.Option(
@@ -236,6 +243,7 @@ def classify(
         typer.Option("--encoding", help="CSV encoding of --file: utf-8, gbk or utf-16."),
     ] = None,
     codes: CodesOption = None,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Which digital-consumption category is an industry code in? 行业代码归类.
 
@@ -253,7 +261,7 @@ def classify(
         table = classify_file(classifier, file, column, encoding)
         if not as_json or output is not None:
             target = output or default_output(file)
-            write_classified_file(table, target)
+            write_classified_file(table, target, overwrite=overwrite)
             console.stderr.print(
                 f"分类 {len(table.rows):,} 行（{len(table.rows)} rows classified），"
                 f"数字消费 {table.digital:,} 行，无法归类 {table.failed:,} 行 → {target}"
@@ -390,6 +398,7 @@ def measure(
         bool,
         typer.Option("--strict", help="Every warning is a failure: exit 1, nothing written."),
     ] = False,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """Measure digital consumption: enterprise revenue → 大类/中类/小类 tables. 数字消费测算.
 
@@ -433,7 +442,7 @@ def measure(
     ]
     planned = [(p, kind) for p, kind in ((output, "workbook"), (json_file, "json")) if p]
     planned += [(rejects, "rejects")] if rejects else []
-    check_outputs(planned, protected)
+    check_outputs(planned, protected, overwrite=overwrite)
     with console.stderr.status("measuring…") as status:
         result = run_measure(options, progress=_watch(status.update))
     if _state["interrupted"]:  # a signal some library swallowed: stop before writing anything
@@ -444,7 +453,7 @@ def measure(
         outputs = plan_measure_outputs(
             result, document, output or default_workbook(result), json_file, rejects
         )
-        files = write_all(outputs, protected)
+        files = write_all(outputs, protected, overwrite=overwrite)
     finally:
         result.close()
     screen = console.stderr if json_stdout else console.stdout
@@ -532,6 +541,7 @@ def series(
     json_path: Annotated[
         Path | None, typer.Option("--json", help="Write the series as JSON ('-' for stdout).")
     ] = None,
+    overwrite: OverwriteOption = False,
 ) -> None:
     """The categories over the quarters: several measure results side by side. 时间序列.
 
@@ -544,14 +554,14 @@ def series(
 
     json_stdout, json_file = _json_target(json_path)
     planned = [(p, kind) for p, kind in ((output, "series"), (json_file, "json")) if p]
-    check_outputs(planned, results)
+    check_outputs(planned, results, overwrite=overwrite)
     made = build(results)
     workbook = output or Path(f"digicons-series-{made.periods[0].key}-{made.periods[-1].key}.xlsx")
     document = series_json(made)
     outputs = [Output(workbook, "series", lambda temp: write_series_workbook(made, temp))]
     if json_file is not None:
         outputs.append(Output(json_file, "json", lambda temp: write_json(document, temp)))
-    files = write_all(outputs, results)
+    files = write_all(outputs, results, overwrite=overwrite)
     for note in made.notes:
         console.stderr.print(f"[dim]注意：{note}[/dim]", highlight=False)
     console.stderr.print(

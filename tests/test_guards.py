@@ -406,6 +406,75 @@ def test_an_output_that_is_an_input_or_another_output_is_refused(tmp_path: Path)
     assert both.exit_code == 2 and not same.exists()
 
 
+@pytest.mark.parametrize(
+    ("option", "name", "content"),
+    [
+        ("-o", "报表.xlsx", None),  # the office's own workbook, not digicons's
+        ("--json", "notes.json", '{"mine": true}'),
+        ("--rejects", "清单.csv", "单位,备注\n甲,核实中\n"),
+    ],
+)
+def test_a_file_digicons_did_not_write_is_not_overwritten(
+    tmp_path: Path, option: str, name: str, content: str | None
+) -> None:
+    path = fixtures.write_csv(tmp_path / "q.csv")
+    target = tmp_path / name
+    if content is None:
+        fixtures.write_xlsx(target)
+    else:
+        target.write_text(content, encoding="utf-8")
+    before = target.read_bytes()
+    extra = [option, str(target)] + ([] if option == "-o" else ["-o", str(tmp_path / "t.xlsx")])
+    refused = invoke("measure", str(path), "-p", "2024Q3", *extra)
+    assert refused.exit_code == 2 and name in refused.stderr and "--overwrite" in refused.stderr
+    assert target.read_bytes() == before and not (tmp_path / "t.xlsx").exists()
+    allowed = invoke("measure", str(path), "-p", "2024Q3", *extra, "--overwrite")
+    assert allowed.exit_code == 0, allowed.stderr
+    assert target.read_bytes() != before
+
+
+def test_a_second_run_replaces_what_the_first_wrote(tmp_path: Path) -> None:
+    path = fixtures.write_csv(tmp_path / "q.csv")
+    outputs = ["--json", str(tmp_path / "r.json"), "--rejects", str(tmp_path / "r.csv")]
+    for _ in range(2):
+        result = invoke(*fixtures.measure_args(path, *outputs))
+        assert result.exit_code == 0, result.stderr
+    series = ["series", str(tmp_path / "r.json"), "-o", str(tmp_path / "s.xlsx")]
+    for _ in range(2):
+        result = invoke(*series, "--json", str(tmp_path / "s.json"))
+        assert result.exit_code == 0, result.stderr
+
+
+def test_a_workbook_of_an_earlier_version_is_replaced(tmp_path: Path) -> None:
+    # Written before workbooks carried their document property: known as XlsxWriter's with the
+    # sheets of a measure workbook. The same sheets saved by another program are someone's own.
+    import xlsxwriter
+
+    path = fixtures.write_csv(tmp_path / "q.csv")
+    earlier = xlsxwriter.Workbook(tmp_path / "t.xlsx")
+    for title in ("大类", "中类", "小类", "说明", "数据质量"):
+        earlier.add_worksheet(title)
+    earlier.close()
+    result = invoke(*fixtures.measure_args(path))
+    assert result.exit_code == 0, result.stderr
+    theirs = openpyxl.Workbook()
+    for title in ("大类", "中类", "小类", "说明", "数据质量"):
+        theirs.create_sheet(title)
+    theirs.save(tmp_path / "t.xlsx")
+    assert invoke(*fixtures.measure_args(path)).exit_code == 2
+
+
+def test_classify_does_not_write_over_a_file_of_someone_elses(tmp_path: Path) -> None:
+    source = tmp_path / "codes.csv"
+    source.write_text("名称,行业代码\n甲,5292\n", encoding="utf-8")
+    theirs = tmp_path / "out.csv"
+    theirs.write_text("a,b\n1,2\n", encoding="utf-8")
+    args = ["classify", "--file", str(source), "-o", str(theirs)]
+    assert invoke(*args).exit_code == 2 and theirs.read_text(encoding="utf-8") == "a,b\n1,2\n"
+    assert invoke(*args, "--overwrite").exit_code == 0
+    assert invoke(*args).exit_code == 0  # now its own
+
+
 def test_the_workbook_must_be_xlsx(tmp_path: Path) -> None:
     path = fixtures.write_csv(tmp_path / "q.csv")
     result = invoke("measure", str(path), "-p", "2024Q3", "-o", str(tmp_path / "out.csv"))

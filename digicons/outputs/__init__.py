@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from digicons.errors import OutputError, UsageError
+from digicons.outputs import owned
 from digicons.outputs.staging import check_writable, staged
 
 Writer = Callable[[Path], None]
@@ -30,20 +31,22 @@ class Output:
 
 @dataclass(frozen=True)
 class Format:
-    """An output format: a label for people, the option that names it, the suffixes it takes."""
+    """An output format: a label for people, the option that names it, the suffixes it takes,
+    and how it knows a file it wrote (which a run may replace without --overwrite)."""
 
     label: str
     option: str
     suffixes: tuple[str, ...]  # empty: any
+    owned: Callable[[Path], bool]
 
 
 FORMATS: dict[str, Format] = {
-    "workbook": Format("Excel 工作簿", "-o/--output", (".xlsx",)),
-    "json": Format("JSON", "--json", ()),
-    "rejects": Format("剔除行 CSV", "--rejects", (".csv",)),
-    "issues": Format("数据质量 CSV", "（工作簿旁）", (".csv",)),
-    "classified": Format("分类结果", "-o/--output", (".csv", ".xlsx")),
-    "series": Format("Excel 工作簿", "-o/--output", (".xlsx",)),
+    "workbook": Format("Excel 工作簿", "-o/--output", (".xlsx",), owned.workbook),
+    "json": Format("JSON", "--json", (), owned.json_document),
+    "rejects": Format("剔除行 CSV", "--rejects", (".csv",), owned.issue_list),
+    "issues": Format("数据质量 CSV", "（工作簿旁）", (".csv",), owned.issue_list),
+    "classified": Format("分类结果", "-o/--output", (".csv", ".xlsx"), owned.classified),
+    "series": Format("Excel 工作簿", "-o/--output", (".xlsx",), owned.workbook),
 }
 
 
@@ -61,9 +64,12 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
-def check_outputs(planned: Iterable[tuple[Path, str]], inputs: Iterable[Path] = ()) -> None:
-    """Refuse outputs that would destroy something (an input, another output), a wrong suffix,
-    or a place that cannot be written: before any work, and again when writing."""
+def check_outputs(
+    planned: Iterable[tuple[Path, str]], inputs: Iterable[Path] = (), *, overwrite: bool = False
+) -> None:
+    """Refuse outputs that would destroy something (an input, another output, without
+    `overwrite` a file digicons did not write), a wrong suffix, or a place that cannot be
+    written: before any work, and again when writing."""
     seen: list[tuple[Path, str]] = []
     sources = list(inputs)
     for path, kind in planned:
@@ -85,13 +91,21 @@ def check_outputs(planned: Iterable[tuple[Path, str]], inputs: Iterable[Path] = 
                     f"{path}：{FORMATS[other_kind].option} 与 {fmt.option} 指向同一个文件"
                     "（two outputs name the same file）",
                 )
+        if not overwrite and path.is_file() and not fmt.owned(path):
+            raise UsageError(
+                f"{path}：文件已存在，且不是 digicons 写出的{fmt.label}，为免误删，不覆盖"
+                "（refusing to overwrite a file digicons did not write）",
+                hint=f"请为 {fmt.option} 另选一个文件名；确要覆盖它时加 --overwrite。",
+            )
         check_writable(path)
         seen.append((path, kind))
 
 
-def write_all(outputs: list[Output], inputs: Iterable[Path] = ()) -> list[Path]:
+def write_all(
+    outputs: list[Output], inputs: Iterable[Path] = (), *, overwrite: bool = False
+) -> list[Path]:
     """Write every output or none: checked, staged beside each destination, renamed on success."""
-    check_outputs([(o.path, o.kind) for o in outputs], inputs)
+    check_outputs([(o.path, o.kind) for o in outputs], inputs, overwrite=overwrite)
     paths = [o.path for o in outputs]
     with staged(paths) as temps:
         for output, temp in zip(outputs, temps, strict=True):

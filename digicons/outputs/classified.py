@@ -53,7 +53,7 @@ def write_classified(table: ClassifiedTable, path: Path, kind: str) -> None:
         writer.writerows([defuse(v) for v in row] for row in table.rows)
 
 
-def write_classified_file(table: ClassifiedTable, target: Path) -> Path:
+def write_classified_file(table: ClassifiedTable, target: Path, *, overwrite: bool = False) -> Path:
     """Write the classified table to `target` (.csv or .xlsx), atomically, never over its input."""
     from digicons.outputs import Output, write_all
 
@@ -62,6 +62,7 @@ def write_classified_file(table: ClassifiedTable, target: Path) -> Path:
     write_all(
         [Output(target, "classified", lambda temp: write_classified(table, temp, kind))],
         [table.source],
+        overwrite=overwrite,
     )
     return target
 

@@ -28,6 +28,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from digicons.inputs.normalise import printable
+from digicons.outputs import owned
 
 TEXT_FONT = "宋体"
 FIGURE_FONT = "Times New Roman"
@@ -149,6 +150,8 @@ def new_workbook(path: Path) -> Iterator[Styles]:
     closed on leaving (XlsxWriter's error of a full disk becomes the OSError it wraps)."""
     with tempfile.TemporaryDirectory(prefix="digicons-xlsx-") as scratch:
         workbook = Workbook(str(path), {**WORKBOOK_OPTIONS, "tmpdir": scratch})
+        # How a later run knows this file as its own to replace (outputs.owned).
+        workbook.set_custom_property(owned.MARK, owned.MARK_VALUE)
         yield Styles(workbook)
         try:
             workbook.close()
