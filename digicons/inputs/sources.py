@@ -322,7 +322,7 @@ def units_named(f: InputFile) -> tuple[str, ...]:
     unknown = sorted({*above, *filter(None, [f.unit])} - set(UNITS))
     if unknown:
         raise InputError(
-            f"{f.path}：文件写明的金额单位{'、'.join(unknown)}不是 digicons 可用的单位"
+            f"{f.shown}：文件写明的金额单位{'、'.join(unknown)}不是 digicons 可用的单位"
             f"（可用：{KNOWN_UNITS}）（the file names a unit digicons does not know）",
             hint="请把营业收入换算为可用的单位，改正表头或标题行后再读取。",
         )

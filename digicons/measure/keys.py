@@ -115,7 +115,7 @@ def judge_keys(
     period: Period,
     has_region: bool,
     region_level: str,
-    headings: Mapping[int, str] | None = None,
+    headings: Mapping[int, str],
 ) -> tuple[pa.Table, dict[str, str]]:
     """The `keys` table of the main scan: one row per distinct key, with its verdict; and the
     regions written by name that it reads as codes (东城区 → 110101), for a note.
@@ -134,11 +134,8 @@ def judge_keys(
         if region and not region.isdigit() and (code := code_of_name(region)) is not None:
             named[region], region = code, code
         reasons = [] if industry.reason is None else [reason_id(industry.reason)]
-        if (
-            headings
-            and industry.reason is not None
-            and normalise_header(industry_raw or "") == headings.get(file_idx)
-        ):
+        heading = headings.get(file_idx)
+        if industry.reason is not None and normalise_header(industry_raw or "") == heading:
             reasons.append(reason_id("header_repeated"))
         if normalise.text(period_raw):
             found = normalise.period(period_raw)
