@@ -497,6 +497,17 @@ def test_a_file_that_names_another_span_than_the_period_is_refused(
     assert "q.csv" in said and refused in said and "2024年1-3季度" in said
 
 
+@pytest.mark.parametrize(
+    ("name", "said"), [("q.et", "WPS"), ("q.numbers", ".xlsx"), ("q", "无扩展名")]
+)
+def test_a_file_of_another_type_says_what_to_do(tmp_path: Path, name: str, said: str) -> None:
+    # WPS 表格 saves .et by default: the way out is to save it again as .xlsx.
+    path = tmp_path / name
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    message = refusal(path)
+    assert name in message and said in message
+
+
 def test_a_header_named_with_columns_is_taken_at_the_users_word(tmp_path: Path) -> None:
     path = one_row(tmp_path, "本季收入", "10")
     assert run(path, columns={"revenue": "本季收入"}).total.revenue == 10

@@ -12,6 +12,7 @@ from digicons.errors import InputError
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 PARQUET_SUFFIXES = {".parquet", ".pq"}
+WPS_SUFFIXES = {".et", ".ett"}  # WPS 表格's own format, its default on many office machines
 INPUT_SUFFIXES = CSV_SUFFIXES | SPREADSHEET_SUFFIXES | PARQUET_SUFFIXES
 # Excel keeps `~$name.xlsx` beside a workbook while it is open: a few bytes, never data.
 LOCK_PREFIX = "~$"
@@ -45,9 +46,10 @@ def file_kind(path: Path) -> str:
         return "excel"
     if suffix in PARQUET_SUFFIXES:
         return "parquet"
+    wps = "WPS 表格的文件请在 WPS 中另存为 .xlsx。" if suffix in WPS_SUFFIXES else ""
     raise InputError(
         f"{path}：不支持的文件类型 '{suffix or '（无扩展名）'}'（unsupported file type）",
-        hint="请使用 CSV（.csv/.txt/.tsv）、Excel（.xlsx/.xls/.ods）或 Parquet（.parquet）。",
+        hint=wps + "请使用 CSV（.csv/.txt/.tsv）、Excel（.xlsx/.xls/.ods）或 Parquet（.parquet）。",
     )
 
 
