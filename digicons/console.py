@@ -134,18 +134,22 @@ def measure_summary(result: MeasureResult) -> Table:
 
 def measure_notes(result: MeasureResult) -> list[str]:
     """One line each for the choices a reader of the tables must know."""
+    from digicons.outputs.notes import repeated_phrase
+
     notes = []
     comparison = result.comparison
     if comparison.source == "files":
         notes.append(
             f"上年同期取自 --prior 文件：本期 {comparison.unmatched_enterprises:,} 家企业未匹配"
             f"（营业收入 {result.convert(comparison.unmatched_revenue):,.2f}），"
-            f"上年 {comparison.vanished_enterprises:,} 家企业本期未出现。"
+            f"上年 {comparison.vanished_enterprises:,} 家企业本期未出现"
+            f"{repeated_phrase(comparison.repeated_rows)}。"
         )
     if result.quarter is not None:
         notes.append(
             f"单季度 = 本期累计 − 上期累计：{result.quarter.without_previous:,} 家企业上期无数据，"
-            f"上期 {result.quarter.vanished_enterprises:,} 家企业本期未出现。"
+            f"上期 {result.quarter.vanished_enterprises:,} 家企业本期未出现"
+            f"{repeated_phrase(result.quarter.repeated_rows)}。"
         )
     if result.without_share:
         notes.append(f"{result.without_share:,} 行部分行业缺少折算系数，按全部计入。")

@@ -1,6 +1,6 @@
 -- Purpose: one row per credit code of the --prior (last year's) or --quarter-only (previous
---   cumulative quarter) files: the first row with a code and a numeric revenue; total rows
---   (合计) left out. Codes are normalised as in the current files (the side's own marks,
+--   cumulative quarter) files: the first row with a code and a numeric revenue, and how many
+--   such rows the code has (a repeated code is said, vanished.sql); total rows (合计) left out. Codes are normalised as in the current files (the side's own marks,
 --   digicons.measure.marks).
 -- Needs: view side_rows (digicons.inputs.sources), table side_marks; macros.sql.
 -- Slots: side: prior or previous (a fixed allow-list, never input); row_key_file
@@ -21,7 +21,8 @@ WITH coded AS (
 SELECT
     credit_code,
     arg_min(revenue_value, row_key) AS revenue,
-    arg_min(revenue_prior_value, row_key) AS revenue_prior
+    arg_min(revenue_prior_value, row_key) AS revenue_prior,
+    count(*) AS rows
 FROM coded
 WHERE coalesce(credit_code, '') <> '' AND revenue_value IS NOT NULL
     -- A total row (合计 in the credit-code column, as judged.sql tells) is no enterprise.

@@ -5,5 +5,6 @@
 CREATE OR REPLACE TEMP TABLE {{side}}_by_code (
     credit_code VARCHAR,
     revenue DECIMAL(18, 4),
-    revenue_prior DECIMAL(18, 4)
+    revenue_prior DECIMAL(18, 4),
+    rows BIGINT
 );

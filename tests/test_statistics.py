@@ -98,6 +98,32 @@ def test_a_total_row_of_the_prior_file_is_no_enterprise(tmp_path: Path) -> None:
     assert (comparison["vanished_enterprises"], comparison["vanished_revenue"]) == (0, 0.0)
 
 
+@pytest.mark.parametrize("side", ["prior", "previous"])
+def test_a_credit_code_repeated_in_a_side_file_is_said(tmp_path: Path, side: str) -> None:
+    # The first row counts, as in the current files; the others were dropped without a word.
+    a, b = (fixtures.code(f"91110105MA00004{i:02d}") for i in range(2))
+    now = write(tmp_path / "now.csv", f"{a},甲,5292,110105,1000,", f"{b},乙,5211,110105,2000,")
+    before = tmp_path / "before.csv"
+    before.write_text(
+        f"统一社会信用代码,营业收入\n{a},800\n{b},1500\n{a},800\n{a},700\n", encoding="utf-8"
+    )
+    options = (
+        MeasureOptions([now], period="2024Q3", prior=[before])
+        if side == "prior"
+        else MeasureOptions([now], period="2024Q3", previous=[before])
+    )
+    result = measure(options)
+    document = result_json(result)
+    found = document["comparison" if side == "prior" else "quarter_only"]
+    assert found["repeated_rows"] == 2
+    assert found["vanished_enterprises"] == 0
+    if side == "prior":
+        assert rows_of(result)["total"]["revenue_prior"] == pytest.approx(230.0)
+    from digicons.console import measure_notes
+
+    assert "2 行统一社会信用代码重复" in " ".join(measure_notes(result))
+
+
 def test_quarter_only_by_difference(tmp_path: Path) -> None:
     a, b, c, d = (fixtures.code(f"91110105MA00002{i:02d}") for i in range(4))
     q3 = write(

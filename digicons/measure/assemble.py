@@ -72,7 +72,12 @@ _FLAGGED_COLUMNS = {
     "side": ("side_missing", "side_missing_revenue"),
     "top": ("largest", "smallest"),
 }
-_SIDE_COLUMNS = ("vanished_enterprises", "vanished_revenue", "rejected_enterprises")
+_SIDE_COLUMNS = (
+    "vanished_enterprises",
+    "vanished_revenue",
+    "rejected_enterprises",
+    "repeated_rows",
+)
 _FILE_COLUMNS = (
     "file_idx",
     "rows",
@@ -271,6 +276,7 @@ def result(
             int(side["vanished_enterprises"]),
             _amount(side, "vanished_revenue"),
             int(side["rejected_enterprises"]),
+            int(side["repeated_rows"]),
         )
     quarter = None
     if options.previous:
@@ -281,6 +287,7 @@ def result(
             int(side["vanished_enterprises"]),
             _amount(side, "vanished_revenue"),
             int(side["rejected_enterprises"]),
+            int(side["repeated_rows"]),
         )
     return MeasureResult(
         scope_name=catalogue.scope.name,

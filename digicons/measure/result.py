@@ -119,6 +119,7 @@ class Comparison:
     vanished_enterprises: int = 0
     vanished_revenue: Decimal = ZERO
     rejected_enterprises: int = 0  # in last year's files, and here only in rejected rows
+    repeated_rows: int = 0  # rows of last year's files whose credit code an earlier row has
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,7 @@ class QuarterDerivation:
     vanished_enterprises: int
     vanished_revenue: Decimal
     rejected_enterprises: int = 0  # in the previous files, and here only in rejected rows
+    repeated_rows: int = 0  # rows of the previous files whose credit code an earlier row has
 
 
 @dataclass(frozen=True)

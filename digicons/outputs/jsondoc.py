@@ -77,6 +77,7 @@ def result_json(result: MeasureResult) -> dict[str, Any]:
             "vanished_enterprises": comparison.vanished_enterprises,
             "vanished_revenue": float(result.convert(comparison.vanished_revenue)),
             "rejected_enterprises": comparison.rejected_enterprises,
+            "repeated_rows": comparison.repeated_rows,
         },
         "quarter_only": None
         if quarter is None
@@ -86,6 +87,7 @@ def result_json(result: MeasureResult) -> dict[str, Any]:
             "vanished_enterprises": quarter.vanished_enterprises,
             "vanished_revenue": float(result.convert(quarter.vanished_revenue)),
             "rejected_enterprises": quarter.rejected_enterprises,
+            "repeated_rows": quarter.repeated_rows,
         },
         "disclosure": None
         if rules is None

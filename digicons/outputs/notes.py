@@ -27,6 +27,12 @@ class _Cursor:
     row: int = 0
 
 
+def repeated_phrase(rows: int) -> str:
+    """What the notes add for rows of --prior / --quarter-only files that repeat a credit code
+    (the first row of a code is used, as in the current files); nothing when there are none."""
+    return f"，{rows:,} 行统一社会信用代码重复（取首次出现的行）" if rows else ""
+
+
 def _money(result: MeasureResult, value: Decimal) -> float:
     return float(round(result.convert(value), 2))
 
@@ -98,7 +104,8 @@ def write_notes(sheet: Worksheet, styles: Styles, result: MeasureResult) -> None
             + f"；本期 {comparison.unmatched_enterprises:,} 家企业未匹配"
             f"（营业收入 {_money(result, comparison.unmatched_revenue):,.2f} {result.unit}），"
             f"上年 {comparison.vanished_enterprises:,} 家企业本期未出现，"
-            f"{comparison.rejected_enterprises:,} 家本期被剔除",
+            f"{comparison.rejected_enterprises:,} 家本期被剔除"
+            + repeated_phrase(comparison.repeated_rows),
         )
     if result.quarter is not None:
         quarter = result.quarter
@@ -109,7 +116,8 @@ def write_notes(sheet: Worksheet, styles: Styles, result: MeasureResult) -> None
             + f"；{quarter.without_previous:,} 家企业上期无数据（按本期累计计入），"
             f"上期 {quarter.vanished_enterprises:,} 家企业本期未出现"
             f"（营业收入 {_money(result, quarter.vanished_revenue):,.2f} {result.unit}），"
-            f"{quarter.rejected_enterprises:,} 家本期被剔除",
+            f"{quarter.rejected_enterprises:,} 家本期被剔除"
+            + repeated_phrase(quarter.repeated_rows),
         )
     level = {"province": "省级", "city": "地级", "county": "县级"}[result.region_level]
     pair("地区", f"按区划代码（GB/T 2260）{level}汇总")
