@@ -572,6 +572,23 @@ def test_provenance_in_the_json_and_the_notes_sheet(tmp_path: Path) -> None:
     assert source["sha256"] in texts and __version__ in texts
 
 
+def test_the_files_growth_comes_from_are_traced_too(tmp_path: Path) -> None:
+    # A --prior file gives every 上年同期 and 同比: its digest belongs with the inputs'.
+    import hashlib
+
+    path = fixtures.write_csv(tmp_path / "q.csv")
+    prior = tmp_path / "上年.csv"
+    prior.write_text(f"统一社会信用代码,营业收入\n{fixtures.A},800\n", encoding="utf-8")
+    document = measure_json(path, "--prior", str(prior))
+    (side,) = document["provenance"]["side_inputs"]
+    digest = hashlib.sha256(prior.read_bytes()).hexdigest()
+    assert (side["side"], side["name"], side["sha256"]) == ("prior", "上年.csv", digest)
+    assert side["size"] == prior.stat().st_size
+    notes = openpyxl.load_workbook(tmp_path / "t.xlsx")["说明"]
+    texts = " ".join(str(c.value) for row in notes.iter_rows() for c in row if c.value)
+    assert digest in texts and "上年.csv" in texts
+
+
 def test_messages_are_chinese_first(tmp_path: Path) -> None:
     missing = invoke("measure", str(tmp_path / "none.csv"), "-p", "2024Q3")
     assert missing.exit_code == 3

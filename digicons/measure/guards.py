@@ -18,7 +18,7 @@ from digicons.errors import ChecksFailedError, InputError
 from digicons.inputs.headers import title_units
 from digicons.inputs.normalise import periods_in
 from digicons.inputs.sources import DEFAULT_INPUT_UNIT, InputFile, units_named
-from digicons.measure.result import MeasureResult, RowIssue
+from digicons.measure.result import SIDE_NAMES, MeasureResult, RowIssue
 from digicons.measure.rules import BY_KEY as RULE_OF
 from digicons.measure.rules import LABELS
 from digicons.period import Period, other_span
@@ -30,7 +30,6 @@ WARNINGS: dict[str, str] = {
     "period_unknown": "--prior 或 --quarter-only 文件没有报告期信息，无法核对",
     "total_row_mismatch": "文件的合计行与各行之和不符",
 }
-SIDE_NAMES = {"prior": "上年同期文件（--prior）", "previous": "上期累计文件（--quarter-only）"}
 EXAMPLES = 3
 
 

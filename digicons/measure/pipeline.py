@@ -56,7 +56,13 @@ from digicons.measure.keys import (
 from digicons.measure.marks import mark_codes
 from digicons.measure.options import MeasureOptions
 from digicons.measure.partial import load_list, load_shares
-from digicons.measure.result import IssueStore, MeasureResult, Provenance, RowIssue
+from digicons.measure.result import (
+    IssueStore,
+    MeasureResult,
+    Provenance,
+    RowIssue,
+    SideFile,
+)
 from digicons.period import Period, parse_period
 from digicons.resources import slots_of, sql
 from digicons.scope.catalogue import Catalogue, load_catalogue
@@ -289,7 +295,13 @@ class Session:
         if options.disclosure is not None:
             result = disclose(result, self.catalogue, options.disclosure)
         return replace(
-            result, warnings=warnings_of(result, options.max_rejected, self.side_warnings)
+            result,
+            warnings=warnings_of(result, options.max_rejected, self.side_warnings),
+            side_files=[
+                SideFile(side, f.shown, f.size, f.sha256)
+                for side in SIDES
+                for f in self._side_files[side]
+            ],
         )
 
     def _period(self, files: list[InputFile], keys: list[RawKey]) -> Period:

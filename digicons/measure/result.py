@@ -108,6 +108,20 @@ class Provenance:
     duration_seconds: float
 
 
+SIDE_NAMES = {"prior": "上年同期文件（--prior）", "previous": "上期累计文件（--quarter-only）"}
+
+
+@dataclass(frozen=True)
+class SideFile:
+    """A --prior or --quarter-only file, as provenance records it: its figures enter every
+    上年同期, 同比 and single quarter."""
+
+    side: str  # prior or previous (a key of SIDE_NAMES)
+    path: Path
+    size: int
+    sha256: str
+
+
 @dataclass(frozen=True)
 class Comparison:
     """Where 上年同期 came from, and how well --prior files matched the current enterprises."""
@@ -196,6 +210,7 @@ class MeasureResult:
     without_share: int
     bounds: bool
     sources: list[SourceSummary] = field(default_factory=list)
+    side_files: list[SideFile] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # files left out, and why
     warnings: list[RunWarning] = field(default_factory=list)
     provenance: Provenance | None = None

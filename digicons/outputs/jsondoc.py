@@ -146,6 +146,16 @@ def provenance_json(result: MeasureResult) -> dict[str, Any]:
             }
             for s in result.sources
         ],
+        "side_inputs": [
+            {
+                "side": f.side,
+                "path": str(f.path),
+                "name": f.path.name,
+                "size": f.size,
+                "sha256": f.sha256,
+            }
+            for f in result.side_files
+        ],
     }
 
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from xlsxwriter.worksheet import Worksheet
 
 from digicons.inputs.normalise import printable
-from digicons.measure.result import MeasureResult
+from digicons.measure.result import SIDE_NAMES, MeasureResult
 from digicons.measure.rules import LABELS
 from digicons.outputs.style import FOOTER, ROW_HEIGHT, SIZE, TEXT_FONT, Styles, lines_needed
 
@@ -154,6 +154,15 @@ def write_notes(sheet: Worksheet, styles: Styles, result: MeasureResult) -> None
         at.row += 1
         sheet.write_string(at.row, 0, "  SHA-256", label)
         sheet.merge_range(at.row, 1, at.row, LAST, source.sha256, small)
+        at.row += 1
+    for side in result.side_files:
+        # The files of 上年同期 / the previous quarter: their name, size and digest.
+        sheet.write_string(at.row, 0, printable(side.path.name), label)
+        sheet.write_string(at.row, 1, SIDE_NAMES[side.side], label)
+        sheet.write_number(at.row, 2, side.size, count)
+        at.row += 1
+        sheet.write_string(at.row, 0, "  SHA-256", label)
+        sheet.merge_range(at.row, 1, at.row, LAST, side.sha256, small)
         at.row += 1
     for note in result.notes:
         pair("注", note)
