@@ -67,9 +67,14 @@ class Period:
         return f"{self.year}年第{self.quarter}季度"
 
 
+def _compact(text: str) -> str:
+    """NFKC, without spaces anywhere: the form the patterns of this module read."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
 def find_period(text: str) -> Period | None:
     """The quarter a text names (cumulative from January), or None when it names none."""
-    value = _SPACE.sub("", unicodedata.normalize("NFKC", text))
+    value = _compact(text)
     for form in _FORMS:
         match = form.fullmatch(value)
         if match:
@@ -95,7 +100,7 @@ def find_period(text: str) -> Period | None:
 def other_span(text: str, period: Period) -> str | None:
     """The words of a header or title row saying that its figures cover other months than
     January to the end of `period` (1-6月 or 本季 in a 2024Q3 run), or None."""
-    value = _SPACE.sub("", unicodedata.normalize("NFKC", text))
+    value = _compact(text)
     for match in _MONTH_SPAN.finditer(value):
         if (int(match["first"]), int(match["last"])) != (1, 3 * period.quarter):
             return match.group(0)

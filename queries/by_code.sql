@@ -1,7 +1,7 @@
 -- Purpose: one row per credit code of the --prior (last year's) or --quarter-only (previous
 --   cumulative quarter) files: the first row with a code and a numeric revenue, and how many
---   such rows the code has (a repeated code is said, vanished.sql); total rows (合计) left out. Codes are normalised as in the current files (the side's own marks,
---   digicons.measure.marks).
+--   such rows the code has (a repeated code is said, vanished.sql); total rows (合计) left out.
+--   Codes are normalised as in the current files (the side's own marks, digicons.measure.marks).
 -- Needs: view side_rows (digicons.inputs.sources), table side_marks; macros.sql.
 -- Slots: side: prior or previous (a fixed allow-list, never input); row_key_file
 --   (digicons.measure.assemble.ROW_KEY_FILE).

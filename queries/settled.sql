@@ -5,7 +5,8 @@
 --   kept row, else its first); the weight of partial (*) industries; the status of every group.
 -- Needs: tables fine (fine.sql), keys (digicons.measure.keys), partial_shares (class_code, region,
 --   share).
--- Slots (from digicons.measure.rules): duplicate_id, no_enterprise_ids, negative_bit; top_n with top.
+-- Slots (from digicons.measure.rules): duplicate_id, no_enterprise_ids, negative_bit; top_n with
+--   top.
 -- Flags: side, quarter, list, top.
 -- Parameters: $partial (full / exclude / shares / list).
 CREATE OR REPLACE TEMP TABLE settled AS

@@ -168,13 +168,7 @@ def test_three_digits_that_may_be_a_digital_group_are_rejected(tmp_path: Path, c
 
 def test_amounts_in_a_currency_format(tmp_path: Path) -> None:
     # A column formatted as currency exports as ¥1,234.50; 12¥ is no amount.
-    c = fixtures.code("91110105MA0000025")
-    path = small_file(
-        tmp_path,
-        f'{fixtures.A},甲,5292,"¥1,234.50"',
-        f"{B},乙,5292,￥12",
-        f"{c},丙,5292,12¥",
-    )
+    path = firms(tmp_path, '5292,"¥1,234.50"', "5292,￥12", "5292,12¥")
     found = run(path)
     assert found.total.revenue == Decimal("1246.5")
     assert found.rejects_by_reason == {"revenue_not_numeric": (1, Decimal(0))}
@@ -300,13 +294,12 @@ def test_amounts_of_a_type_no_amount_has_are_not_numeric(tmp_path: Path) -> None
 
 def test_regions_written_by_name(tmp_path: Path) -> None:
     # A sheet made by hand names the district, not its code.
-    c, d = (fixtures.code(f"91110105MA00005{i:02d}") for i in range(2))
-    path = small_file(
+    path = firms(
         tmp_path,
-        f"{fixtures.A},甲,5292,10,东城区",
-        f"{B},乙,5292,20,北京市西城区",
-        f"{c},丙,5292,30,北京 朝阳区",
-        f"{d},丁,5292,40,南城区",
+        "5292,10,东城区",
+        "5292,20,北京市西城区",
+        "5292,30,北京 朝阳区",
+        "5292,40,南城区",
         header=f"{HEADER},区划代码",
     )
     found = run(path)
@@ -318,13 +311,8 @@ def test_regions_written_by_name(tmp_path: Path) -> None:
 
 def test_a_region_code_of_another_length_is_flagged_not_a_region(tmp_path: Path) -> None:
     # A digit lost or typed twice: 11010 or 1101050 would be regions of their own in 地区.
-    c = fixtures.code("91110105MA0000501")
-    path = small_file(
-        tmp_path,
-        f"{fixtures.A},甲,5292,10,11010",
-        f"{B},乙,5292,20,1101050",
-        f"{c},丙,5292,30,110105",
-        header=f"{HEADER},区划代码",
+    path = firms(
+        tmp_path, "5292,10,11010", "5292,20,1101050", "5292,30,110105", header=f"{HEADER},区划代码"
     )
     found = run(path)
     # Counted, beside the rows without a region code: （无有效区划代码）.
@@ -656,12 +644,11 @@ def test_sheet_without_a_workbook_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_every_sheet_of_a_workbook_with_sheet_all(tmp_path: Path) -> None:
     # A workbook with a sheet per district (and a notes sheet): read together on request.
-    c = fixtures.code("91110105MA0000025")
     header: list[object] = ["统一社会信用代码", "单位名称", "行业代码", "营业收入"]
     sheets: dict[str, list[list[object]]] = {
         "说明": [["本表为各区企业名单"]],
         "东城区": [header, [fixtures.A, "甲", "5292", 10], [B, "乙", "ABCD", 20]],
-        "西城区": [header, [c, "丙", "6422", 5], [fixtures.A, "甲", "5292", 7]],
+        "西城区": [header, [C, "丙", "6422", 5], [fixtures.A, "甲", "5292", 7]],
     }
     path = fixtures.sheets_book(tmp_path / "q.xlsx", sheets)
     said = refusal(path)
@@ -685,14 +672,13 @@ def test_every_sheet_of_a_workbook_with_sheet_all(tmp_path: Path) -> None:
 def test_excel_error_values_are_not_empty_cells(tmp_path: Path) -> None:
     # #DIV/0! in 营业收入 is no missing revenue, and #N/A in 上年同期 no missing prior year:
     # both say a formula failed. (The reader hands error cells over as empty.)
-    c = fixtures.code("91110105MA0000025")
     path = sheet_file(
         tmp_path / "q.xlsx",
         [
             ["统一社会信用代码", "单位名称", "行业代码", "营业收入", "营业收入上年同期"],
             [fixtures.A, "甲", "5292", "#DIV/0!", 8],
             [B, "乙", "#N/A", 20, 10],
-            [c, "丙", "6422", 30, "#REF!"],
+            [C, "丙", "6422", 30, "#REF!"],
         ],
     )
     found = run(path)
@@ -717,13 +703,12 @@ def test_a_period_stored_as_an_excel_date(tmp_path: Path) -> None:
 
 def test_merged_region_and_industry_cells_apply_to_every_row_they_span(tmp_path: Path) -> None:
     # A sheet laid out by hand: a district's code merged down the rows of its enterprises.
-    c, d = (fixtures.code(f"91110105MA00004{i:02d}") for i in range(2))
     rows: list[list[object]] = [
         ["统一社会信用代码", "单位名称", "行业代码", "区划代码", "营业收入"],
         [fixtures.A, "甲", "5292", "110105", 10],
         [B, "乙", None, None, 20],
-        [c, "丙", "6422", None, 30],
-        [d, "丁", "6422", "110108", 40],
+        [C, "丙", "6422", None, 30],
+        [D, "丁", "6422", "110108", 40],
     ]
     # E4:E5 is one figure for two rows: never copied.
     path = sheet_file(tmp_path / "q.xlsx", rows, ("D2:D4", "C2:C3", "E4:E5"))
@@ -792,6 +777,8 @@ def test_row_numbers_are_lines_after_blank_lines(tmp_path: Path) -> None:
 
 
 B = fixtures.code("91110105MA0000009")
+C = fixtures.code("91110105MA0000025")
+D = fixtures.code("91110105MA0000026")
 
 
 HEADER = "统一社会信用代码,单位名称,行业代码,营业收入"
@@ -802,6 +789,15 @@ def small_file(tmp_path: Path, *lines: str, header: str = HEADER) -> Path:
     path = tmp_path / "q.csv"
     path.write_text(header + "\n" + "".join(f"{x}\n" for x in lines), encoding="utf-8")
     return path
+
+
+def firms(tmp_path: Path, *cells: str, header: str = HEADER) -> Path:
+    """q.csv of enterprises A 甲, B 乙, C 丙, D 丁 in turn: each row its code and name, then
+    one of `cells` (the columns after 单位名称)."""
+    named = zip((fixtures.A, B, C, D), "甲乙丙丁", cells, strict=False)
+    return small_file(
+        tmp_path, *(f"{code},{name},{rest}" for code, name, rest in named), header=header
+    )
 
 
 def one_row(tmp_path: Path, amounts: str, values: str, code: str = "统一社会信用代码") -> Path:

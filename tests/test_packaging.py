@@ -95,3 +95,20 @@ def test_measure_runs_without_pandas(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "t.xlsx").exists() and (tmp_path / "r.json").exists()
     assert "pandas" not in done.stdout + done.stderr
+
+
+def test_the_command_line_starts_without_the_engine() -> None:
+    # `classify`, `--help` and `--version` need neither DuckDB nor Arrow (0.2 s to import): only
+    # measure, company and series load them, when they run.
+    found = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, digicons.cli; "
+            "print(sorted(m for m in ('duckdb', 'pyarrow', 'numpy') if m in sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert found.stdout.strip() == "[]"

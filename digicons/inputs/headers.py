@@ -76,7 +76,8 @@ BY_KEY = {c.key: c for c in COLUMNS}
 _BRACKETED = re.compile(r"[(\[【〔]([^(\[【〔)\]】〕]*)[)\]】〕]")
 # Any money unit, known or not (十万元, 百元): a unit digicons does not know is refused where the
 # file is read (inputs.sources.units_named), never taken for no unit at all.
-_MONEY = r"(?:人民币)?([十百千万亿]*元)(?:人民币)?"
+_UNIT = r"[十百千万亿]*元"
+_MONEY = rf"(?:人民币)?({_UNIT})(?:人民币)?"
 _TRAILING_UNIT = re.compile(rf"(?<=.)/?{_MONEY}$")
 _UNIT_TOKEN = re.compile(rf"{_MONEY}")
 _SEPARATORS = re.compile(r"[,、/;:]")
@@ -126,14 +127,14 @@ def header_units(header: str) -> set[str]:
 
 # 单位：万元, 金额单位：千元, 计量单位:元, 金额单位为万元 on a line above the table (or in a note
 # under it).
-_TITLE_UNIT = re.compile(r"(?:金额|计量|货币)?单位(?:[:：]|为|是)?([十百千万亿]*元)")
+_TITLE_UNIT = re.compile(rf"(?:金额|计量|货币)?单位(?:[:：]|为|是)?({_UNIT})")
 
 
 def title_units(lines: Sequence[str]) -> set[str]:
     """The money units the title rows above a header name (单位：万元)."""
     found: set[str] = set()
     for line in lines:
-        found.update(_TITLE_UNIT.findall(_SPACES.sub("", unicodedata.normalize("NFKC", line))))
+        found.update(_TITLE_UNIT.findall(_compact(line)))
     return found
 
 

@@ -66,6 +66,12 @@ def write_notes(sheet: Worksheet, styles: Styles, result: MeasureResult) -> None
         sheet.merge_range(at.row, 1, at.row, LAST, text, wrap)
         at.row += 1
 
+    def digest(sha256: str) -> None:
+        """The SHA-256 of the file named on the row above."""
+        sheet.write_string(at.row, 0, "  SHA-256", label)
+        sheet.merge_range(at.row, 1, at.row, LAST, sha256, small)
+        at.row += 1
+
     def figures(name: str, rows: int | None, revenue: float | None, indent: int = 0) -> None:
         # The label takes three columns: reasons can be long.
         text = styles.get(font_name=TEXT_FONT, font_size=SIZE, indent=indent, valign="vcenter")
@@ -152,18 +158,14 @@ def write_notes(sheet: Worksheet, styles: Styles, result: MeasureResult) -> None
         ):
             sheet.write_number(at.row, index, value, count)
         at.row += 1
-        sheet.write_string(at.row, 0, "  SHA-256", label)
-        sheet.merge_range(at.row, 1, at.row, LAST, source.sha256, small)
-        at.row += 1
+        digest(source.sha256)
     for side in result.side_files:
         # The files of 上年同期 / the previous quarter: their name, size and digest.
         sheet.write_string(at.row, 0, printable(side.path.name), label)
         sheet.write_string(at.row, 1, SIDE_NAMES[side.side], label)
         sheet.write_number(at.row, 2, side.size, count)
         at.row += 1
-        sheet.write_string(at.row, 0, "  SHA-256", label)
-        sheet.merge_range(at.row, 1, at.row, LAST, side.sha256, small)
-        at.row += 1
+        digest(side.sha256)
     for note in result.notes:
         pair("注", note)
 

@@ -15,8 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from digicons import __version__
-from digicons.outputs.issues import ISSUE_HEADERS
-from digicons.scope.classify import ADDED_COLUMNS
 
 # The custom document property of every workbook digicons writes (Excel: 文件 → 属性 → 自定义).
 MARK = "digicons"
@@ -73,11 +71,17 @@ def _header(path: Path) -> list[str]:
 
 def issue_list(path: Path) -> bool:
     """The rejects CSV, or the 数据质量 CSV beside a workbook."""
+    # Imported here: outputs.issues brings the readers (duckdb, pyarrow) that every command,
+    # which imports the registry of outputs, would load for nothing.
+    from digicons.outputs.issues import ISSUE_HEADERS
+
     return _header(path) == ISSUE_HEADERS
 
 
 def classified(path: Path) -> bool:
     """The classified copy of a file (`classify --file`): CSV or workbook."""
+    from digicons.scope.classify import ADDED_COLUMNS
+
     if path.suffix.lower() == ".xlsx":
         return workbook(path)
     header = _header(path)
