@@ -134,7 +134,7 @@ def measure_summary(result: MeasureResult) -> Table:
 
 def measure_notes(result: MeasureResult) -> list[str]:
     """One line each for the choices a reader of the tables must know."""
-    from digicons.outputs.notes import repeated_phrase
+    from digicons.outputs.notes import listed_phrase, repeated_phrase
 
     notes = []
     comparison = result.comparison
@@ -153,6 +153,8 @@ def measure_notes(result: MeasureResult) -> list[str]:
         )
     if result.without_share:
         notes.append(f"{result.without_share:,} 行部分行业缺少折算系数，按全部计入。")
+    if result.listed is not None:
+        notes.append(listed_phrase(result.listed) + "。")
     if result.disclosure is not None:
         notes.append(f"保密处理：隐蔽 {len(result.suppressed):,} 个单元格。")
     return notes

@@ -30,6 +30,9 @@ SELECT
 --#if quarter
     sum(side_revenue_prior) AS side_revenue_prior,
 --#endif
+--#if list
+    list(DISTINCT credit_code) FILTER (WHERE listed) AS listed_codes,
+--#endif
 --#if top
     max(revenue, {{top_n}}) AS largest,
     min(least(revenue, coalesce(revenue_prior, 0))) AS smallest,

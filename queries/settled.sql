@@ -88,12 +88,18 @@ weighted AS (
 --#if list
             WHEN $partial = 'list' THEN CASE WHEN r.listed THEN 1.0 ELSE 0.0 END
 --#endif
-            ELSE coalesce(sr.share, sd.share)  -- NULL: no coefficient; counted in full, reported
+            -- The district's share, else its city's, its province's, the one for every region;
+            -- NULL: no coefficient, counted in full and reported.
+            ELSE coalesce(sr.share, sc.share, sp.share, sd.share)
         END AS weight_given
     FROM recharged AS r
     JOIN keys AS k ON k.key_id = r.key_id
     LEFT JOIN partial_shares AS sr
         ON k.partial AND sr.class_code = k.class_code AND sr.region = k.region
+    LEFT JOIN partial_shares AS sc
+        ON k.partial AND sc.class_code = k.class_code AND sc.region = left(k.region, 4) || '00'
+    LEFT JOIN partial_shares AS sp
+        ON k.partial AND sp.class_code = k.class_code AND sp.region = left(k.region, 2) || '0000'
     LEFT JOIN partial_shares AS sd
         ON k.partial AND sd.class_code = k.class_code AND sd.region = ''
 ),

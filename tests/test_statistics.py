@@ -355,3 +355,119 @@ def test_cli_confidential_and_prior(tmp_path: Path) -> None:
     assert "保密处理" in result.stderr
     bad = runner.invoke(app, ["measure", str(path), "-p", "2024Q3", "--partial", "shares"])
     assert bad.exit_code == 2 and "--partial-file" in bad.stderr
+
+
+def _listed(partial_quarter: Path, listing: Path) -> MeasureResult:
+    return measure(
+        MeasureOptions(
+            [partial_quarter], period="2024Q3", partial=PartialTreatment("list", listing)
+        )
+    )
+
+
+def _wide(text: str) -> str:
+    """Full-width, as typed with a Chinese input method."""
+    return "".join(chr(ord(ch) + 0xFEE0) if ch.isalnum() else ch for ch in text)
+
+
+A_LISTED = fixtures.code("91110105MA0000300")  # 百货甲 of partial_quarter: 5211 (*), 1000 千元
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The codes in a later column, under a header the inputs also take.
+        f"序号,企业名称,社会信用代码\n1,百货甲,{A_LISTED}\n",
+        # Codes only, no header: the first line is an enterprise.
+        f"{A_LISTED}\n",
+        # As typed: lower case, full width, spaces inside and around.
+        f"统一社会信用代码\n {_wide(A_LISTED[:9].lower())} {A_LISTED[9:]}\n",
+    ],
+)
+def test_an_enterprise_list_as_people_write_it(
+    partial_quarter: Path, tmp_path: Path, text: str
+) -> None:
+    listing = tmp_path / "list.csv"
+    listing.write_text(text, encoding="utf-8")
+    result = _listed(partial_quarter, listing)
+    assert rows_of(result)["50602"]["revenue"] == pytest.approx(100.0)
+    assert rows_of(result)["50602"]["enterprises"] == 1
+    assert not result.warnings
+
+
+def test_an_enterprise_list_without_codes_is_refused(partial_quarter: Path, tmp_path: Path) -> None:
+    from digicons.errors import InputError
+
+    listing = tmp_path / "list.csv"
+    listing.write_text("序号,企业名称\n1,百货甲\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"list\.csv") as caught:
+        _listed(partial_quarter, listing)
+    assert "统一社会信用代码" in caught.value.message
+    assert "序号, 企业名称" in (caught.value.hint or "")
+
+
+def test_listed_enterprises_not_in_partial_industries_are_a_warning(
+    partial_quarter: Path, tmp_path: Path
+) -> None:
+    shop = fixtures.code("91110105MA0000302")  # 网店 of partial_quarter: 5292, not partial
+    unknown = fixtures.code("91110105MA0000399")  # in no input
+    listing = tmp_path / "list.csv"
+    listing.write_text(f"统一社会信用代码\n{A_LISTED}\n{shop}\n{unknown}\n", encoding="utf-8")
+    result = _listed(partial_quarter, listing)
+    assert rows_of(result)["50602"]["revenue"] == pytest.approx(100.0)
+    (warning,) = result.warnings
+    assert warning.code == "list_unmatched"
+    assert "2 个" in warning.message and shop in warning.message and unknown in warning.message
+    assert result_json(result)["partial"]["listed"] == {"codes": 3, "found": 1}
+
+
+def _shared(partial_quarter: Path, shares: Path) -> MeasureResult:
+    return measure(
+        MeasureOptions(
+            [partial_quarter], period="2024Q3", partial=PartialTreatment("shares", shares)
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        "50602,,北京市朝阳区,0.2\n50602,,,0.5\n",  # a district by name
+        "50602,,110105001000,0.2\n50602,,110108000000,0.5\n",  # 统计用区划代码
+        # A province's share, and a district's that overrides it.
+        "50602,,110000,0.5\n50602,,110105,0.2\n",
+        ",5211,110100,0.5\n50602,,110105,0.2\n",  # a city's, for a class
+    ],
+)
+def test_shares_by_region_as_written(partial_quarter: Path, tmp_path: Path, rows: str) -> None:
+    shares = tmp_path / "shares.csv"
+    shares.write_text("minor,class,region,share\n" + rows, encoding="utf-8")
+    result = _shared(partial_quarter, shares)
+    # 朝阳 (110105) at 0.2, 海淀 (110108) at 0.5: 200 + 500 = 700 千元.
+    assert rows_of(result)["50602"]["revenue"] == pytest.approx(70.0)
+    assert result.without_share == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("minor,region,share\n50602,,0.5\n50602,,0.4\n", ["第2行", "第3行", "0.5", "0.4"]),
+        # The same district by code and by name.
+        (
+            "minor,region,share\n50602,110105,0.2\n50602,北京市朝阳区,0.3\n",
+            ["第2行", "第3行", "0.2", "0.3"],
+        ),
+        ("minor,region,share\n50602,朝阳,0.3\n", ["第2行", "region", "朝阳"]),
+        ("minor,period,share\n50602,2024第三季,0.3\n", ["shares.csv 第2行", "2024第三季"]),
+    ],
+)
+def test_shares_that_cannot_be_applied_are_refused(
+    partial_quarter: Path, tmp_path: Path, text: str, words: list[str]
+) -> None:
+    from digicons.errors import InputError
+
+    shares = tmp_path / "shares.csv"
+    shares.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        _shared(partial_quarter, shares)
+    assert all(w in caught.value.message for w in words), caught.value.message

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from digicons.period import Period, find_period
 from digicons.scope.gbt4754 import INTEGRAL_FLOAT, SPACES, code_text
+from digicons.scope.regions import code_of_name
 
 _THREE_DIGITS = re.compile(r"[0-9]{3}")
 # Characters no XML document (so no workbook) may hold: C0 controls but tab, newline, return.
@@ -64,6 +65,24 @@ def region_code(value: str | None) -> str:
     match = INTEGRAL_FLOAT.fullmatch(code)
     code = match.group(1) if match else code
     return code[:6] if len(code) in (9, 12) and code.isascii() and code.isdigit() else code
+
+
+@dataclass(frozen=True)
+class Region:
+    """A region cell as digicons reads it: its code, and the name it was written as (东城区 →
+    110101), if it was one."""
+
+    code: str
+    name: str | None = None
+
+
+def region(value: str | None) -> Region:
+    """`region_code`, and a division written by name read as its code (a name no division or
+    several have stays as written)."""
+    code = region_code(value)
+    if code and not code.isdigit() and (named := code_of_name(code)) is not None:
+        return Region(named, code)
+    return Region(code)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from digicons.measure.result import (
     Cell,
     Comparison,
     IssueStore,
+    ListMatch,
     MeasureResult,
     QuarterDerivation,
     Reconciliation,
@@ -127,6 +128,12 @@ def decode_side(names: Sequence[str], rows: list[tuple[Any, ...]]) -> Record:
     if len(rows) != 1:
         raise InternalError(f"vanished.sql: {len(rows)} rows instead of one")
     return dict(zip(names, rows[0], strict=True))
+
+
+def decode_listed(names: Sequence[str], rows: list[tuple[Any, ...]], codes: int) -> ListMatch:
+    """listed.sql: the list's codes no counted row of a partial industry has."""
+    expect_columns("listed.sql", names, ("credit_code",))
+    return ListMatch(codes, tuple(str(row[0]) for row in rows))
 
 
 def decode_files(names: Sequence[str], rows: list[tuple[Any, ...]]) -> dict[int, Record]:

@@ -18,6 +18,11 @@ def check_character(first17: str) -> str:
     return CHARSET[(31 - total % 31) % 31]
 
 
+def has_shape(code: str) -> bool:
+    """Eighteen characters of the code's alphabet, the first a digit or A / N / Y."""
+    return bool(_SHAPE.fullmatch(code))
+
+
 def is_valid(code: str) -> bool:
     """Shape (first character a digit or A / N / Y) and check digit."""
     return bool(_SHAPE.fullmatch(code)) and check_character(code[:17]) == code[17]

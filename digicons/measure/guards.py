@@ -29,6 +29,7 @@ WARNINGS: dict[str, str] = {
     "growth_unavailable": "没有上年同期数据，无法计算同比",
     "period_unknown": "--prior 或 --quarter-only 文件没有报告期信息，无法核对",
     "total_row_mismatch": "文件的合计行与各行之和不符",
+    "list_unmatched": "--partial list 名单中有企业不在部分（*）行业的计入行中",
 }
 EXAMPLES = 3
 
@@ -111,6 +112,19 @@ def warnings_of(
                 "growth_unavailable",
                 "输入没有营业收入上年同期，也没有给出 --prior 文件：无法计算同比、拉动和贡献率"
                 "（growth cannot be computed: no 上年同期 column and no --prior files）",
+            )
+        )
+    listed = result.listed
+    if listed is not None and listed.missing:
+        shown = "、".join(listed.missing[:EXAMPLES]) + (
+            "等" if len(listed.missing) > EXAMPLES else ""
+        )
+        found.append(
+            RunWarning(
+                "list_unmatched",
+                f"{result.treatment.file}：名单的 {listed.codes:,} 个统一社会信用代码中有 "
+                f"{len(listed.missing):,} 个不在部分（*）行业的计入行中（不在输入中、属其他行业或"
+                f"被剔除）：{shown}（listed enterprises not counted in partial industries）",
             )
         )
     for source in result.sources:

@@ -18,7 +18,6 @@ from digicons.inputs.headers import normalise_header
 from digicons.measure.rules import flag_bit, reason_id
 from digicons.period import Period
 from digicons.scope.catalogue import Assignment
-from digicons.scope.regions import code_of_name
 
 _CODE = re.compile(r"[A-Z]?[0-9]{4}")
 _LETTERED = re.compile(r"[A-Z][0-9]{4}")
@@ -130,9 +129,10 @@ def judge_keys(
         industry = industries.get(industry_raw)
         if industry is None:
             industry = industries[industry_raw] = judge_industry(industry_raw, classes)
-        region = normalise.region_code(region_raw)
-        if region and not region.isdigit() and (code := code_of_name(region)) is not None:
-            named[region], region = code, code
+        read = normalise.region(region_raw)
+        region = read.code
+        if read.name is not None:
+            named[read.name] = region
         reasons = [] if industry.reason is None else [reason_id(industry.reason)]
         heading = headings.get(file_idx)
         if industry.reason is not None and normalise_header(industry_raw or "") == heading:

@@ -175,6 +175,7 @@ class Session:
         self.plan = plan(options)
         self.progress = progress
         self.side_warnings: list[RunWarning] = []
+        self._listed: list[str] = []  # the codes of a --partial list file
         self._side_files: dict[str, list[InputFile]] = {side: [] for side in SIDES}
         self._scratch: Path | None = None
         self._con: duckdb.DuckDBPyConnection | None = None
@@ -294,6 +295,9 @@ class Session:
         )
         if options.disclosure is not None:
             result = disclose(result, self.catalogue, options.disclosure)
+        if options.partial.mode == "list":
+            found = run.rows(sql("listed"))
+            result = replace(result, listed=assemble.decode_listed(*found, len(self._listed)))
         return replace(
             result,
             warnings=warnings_of(result, options.max_rejected, self.side_warnings),
@@ -344,6 +348,7 @@ class Session:
             else []
         )
         listed = load_list(treatment.file) if treatment.mode == "list" and treatment.file else []
+        self._listed = listed
         con.from_arrow(
             pa.table(
                 {

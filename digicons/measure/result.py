@@ -123,6 +123,20 @@ class SideFile:
 
 
 @dataclass(frozen=True)
+class ListMatch:
+    """How the enterprises of a --partial list file were found: how many codes it lists, and
+    those no counted row of a partial (*) industry has (in another industry, rejected, or in
+    no input)."""
+
+    codes: int
+    missing: tuple[str, ...]
+
+    @property
+    def found(self) -> int:
+        return self.codes - len(self.missing)
+
+
+@dataclass(frozen=True)
 class Comparison:
     """Where 上年同期 came from, and how well --prior files matched the current enterprises."""
 
@@ -209,6 +223,7 @@ class MeasureResult:
     treatment: PartialTreatment
     without_share: int
     bounds: bool
+    listed: ListMatch | None = None  # with --partial list
     sources: list[SourceSummary] = field(default_factory=list)
     side_files: list[SideFile] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # files left out, and why

@@ -61,6 +61,9 @@ def result_json(result: MeasureResult) -> dict[str, Any]:
             "description": result.treatment.description,
             "file": None if result.treatment.file is None else str(result.treatment.file),
             "rows_without_share": result.without_share,
+            "listed": None
+            if result.listed is None
+            else {"codes": result.listed.codes, "found": result.listed.found},
         },
         "inputs": [str(f.shown) for f in result.inputs],
         "code_table": None if result.code_table is None else str(result.code_table),

@@ -13,7 +13,7 @@ from decimal import Decimal
 from xlsxwriter.worksheet import Worksheet
 
 from digicons.inputs.normalise import printable
-from digicons.measure.result import SIDE_NAMES, MeasureResult
+from digicons.measure.result import SIDE_NAMES, ListMatch, MeasureResult
 from digicons.measure.rules import LABELS
 from digicons.outputs.style import FOOTER, ROW_HEIGHT, SIZE, TEXT_FONT, Styles, lines_needed
 
@@ -31,6 +31,11 @@ def repeated_phrase(rows: int) -> str:
     """What the notes add for rows of --prior / --quarter-only files that repeat a credit code
     (the first row of a code is used, as in the current files); nothing when there are none."""
     return f"，{rows:,} 行统一社会信用代码重复（取首次出现的行）" if rows else ""
+
+
+def listed_phrase(listed: ListMatch) -> str:
+    """How the enterprises of a --partial list file were found (terminal and 说明)."""
+    return f"名单 {listed.codes:,} 家企业，{listed.found:,} 家在部分（*）行业中计入"
 
 
 def _money(result: MeasureResult, value: Decimal) -> float:
@@ -203,6 +208,8 @@ def write_notes(sheet: Worksheet, styles: Styles, result: MeasureResult) -> None
     pair("部分行业（*）", result.treatment.description)
     if result.without_share:
         pair("缺少折算系数的行", f"{result.without_share:,} 行（按全部计入）")
+    if result.listed is not None:
+        pair("企业名单", listed_phrase(result.listed))
     pair("上下限", "并列上限与下限" if result.bounds else "不列示")
     pair(
         "保密处理",
