@@ -103,6 +103,24 @@ SheetOption = Annotated[
 RegionLevelOption = Annotated[
     str, typer.Option("--region-level", help="Roll regions up: province, city or county.")
 ]
+PriorOption = Annotated[
+    list[Path] | None,
+    typer.Option("--prior", help="Last year's same-period file(s): the comparable base (同口径)."),
+]
+QuarterOnlyOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--quarter-only",
+        help="Previous cumulative file(s) of the same year: derive the single quarter.",
+    ),
+]
+PartialOption = Annotated[
+    str, typer.Option("--partial", help="Partial (*) industries: full, exclude, shares or list.")
+]
+PartialFileOption = Annotated[
+    Path | None,
+    typer.Option("--partial-file", help="The shares CSV or enterprise list for --partial."),
+]
 
 
 def handled(command: Callable[P, R]) -> Callable[P, R]:
@@ -346,28 +364,11 @@ def measure(
     columns: ColumnsOption = None,
     sheet: SheetOption = None,
     codes: CodesOption = None,
-    prior: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--prior", help="Last year's same-period file(s): the comparable base (同口径)."
-        ),
-    ] = None,
-    quarter_only: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--quarter-only",
-            help="Previous cumulative file(s) of the same year: derive the single quarter.",
-        ),
-    ] = None,
+    prior: PriorOption = None,
+    quarter_only: QuarterOnlyOption = None,
     region_level: RegionLevelOption = "county",
-    partial: Annotated[
-        str,
-        typer.Option("--partial", help="Partial (*) industries: full, exclude, shares or list."),
-    ] = "full",
-    partial_file: Annotated[
-        Path | None,
-        typer.Option("--partial-file", help="The shares CSV or enterprise list for --partial."),
-    ] = None,
+    partial: PartialOption = "full",
+    partial_file: PartialFileOption = None,
     bounds: Annotated[
         bool, typer.Option("--bounds", help="Show lower and upper bounds side by side.")
     ] = False,
@@ -494,17 +495,28 @@ def company(
     sheet: SheetOption = None,
     region_level: RegionLevelOption = "county",
     codes: CodesOption = None,
+    prior: PriorOption = None,
+    quarter_only: QuarterOnlyOption = None,
+    partial: PartialOption = "full",
+    partial_file: PartialFileOption = None,
 ) -> None:
     """Which category is this company in, and what does it weigh in its cells? 企业归类查询.
+
+    Its cells are those measure publishes with the same options (--prior, --quarter-only,
+    --partial): give the ones the tables were made with.
 
     Example: digicons company 字节跳动 --in data/sample/ --period 2024Q3
     """
     from digicons.measure.company import LIMIT, find_company
+    from digicons.measure.partial import parse_treatment
     from digicons.scope.regions import parse_level
 
     options = dataclasses.replace(
         _reading(inputs, period, input_unit, unit, encoding, columns, sheet, codes),
+        prior=prior or [],
+        previous=quarter_only or [],
         region_level=parse_level(region_level),
+        partial=parse_treatment(partial, partial_file),
     )
     with console.stderr.status("measuring…") as status:
         answer = find_company(options, query, progress=_watch(status.update))

@@ -267,6 +267,9 @@ def print_company(answer: CompanyAnswer) -> None:
             major, medium, minor = row.lineage
             star = "*（只有部分属于数字消费）" if row.partial else ""
             card.add_row("小类", f"{minor.code} {minor.name}{star}")
+            if row.partial:
+                treatment = answer.result.treatment.description
+                card.add_row("部分行业", f"{treatment}：计入 {float(row.weight) * 100:g}%")
             card.add_row("中类", f"{medium.code} {medium.name}")
             card.add_row("大类", f"{major.code} {major.name}")
             card.add_row("匹配规则", row.pattern or "—")

@@ -122,6 +122,42 @@ def test_company_by_words_of_its_name() -> None:
     assert total["share_pct"] == pytest.approx(60 / 1310 * 100)
 
 
+def test_company_weighs_as_measure_treats_partial_industries(tmp_path: Path) -> None:
+    # 丁 D: 5211 (50602, 52*), 650 千元. At a share of 0.4 it counts 260; the digital total is
+    # 400 + 200 + 260 + 60 = 920 (E, 6429*, has no share: in full).
+    shares = tmp_path / "shares.csv"
+    shares.write_text("minor,share\n50602,0.4\n", encoding="utf-8")
+    given = ["丁百货", "--in", str(DATA / "2024Q3.csv"), "--partial", "shares"]
+    result = company(*given, "--partial-file", str(shares), "--json")
+    assert result.exit_code == 0, result.stderr
+    (found,) = json.loads(result.stdout)
+    assert (found["status"], found["weight"], found["partial_treatment"]) == (
+        "digital",
+        0.4,
+        "shares",
+    )
+    total = next(c for c in found["cells"] if c["level"] == "total" and c["region"] is None)
+    assert total["share_pct"] == pytest.approx(260 / 920 * 100)
+    minor = next(c for c in found["cells"] if c["level"] == "minor")
+    assert minor["share_pct"] == pytest.approx(100.0)
+    shown = company(*given, "--partial-file", str(shares))
+    assert "按系数折算" in shown.stdout and "计入 40%" in shown.stdout
+    excluded = company("丁百货", "--in", str(DATA / "2024Q3.csv"), "--partial", "exclude", "--json")
+    (found,) = json.loads(excluded.stdout)
+    assert (found["status"], found["weight"], found["cells"]) == ("not_digital", 0.0, [])
+
+
+def test_company_in_the_single_quarter() -> None:
+    # 丁 D: 650 − 420 = 230 千元 in the third quarter alone, of a digital 490 (1,310 − 820).
+    given = ["丁百货", "--in", str(DATA / "2024Q3.csv"), "--json"]
+    result = company(*given, "--quarter-only", str(DATA / "2024Q2.csv"))
+    assert result.exit_code == 0, result.stderr
+    (found,) = json.loads(result.stdout)
+    assert found["revenue"] == pytest.approx(23.0)
+    total = next(c for c in found["cells"] if c["level"] == "total" and c["region"] is None)
+    assert total["share_pct"] == pytest.approx(230 / 490 * 100)
+
+
 def test_company_in_a_terminal() -> None:
     result = company("字节跳动", "--in", str(DATA / "2024Q3.csv"))
     assert result.exit_code == 0, result.stderr

@@ -61,6 +61,7 @@ class CompanyRow:
     flags: tuple[str, ...]
     lineage: tuple[Category, Category, Category] | None
     partial: bool
+    weight: Decimal  # of a partial industry's row under the run's treatment; 1 elsewhere
     pattern: str | None
     cells: list[CellShare]
 
@@ -164,6 +165,7 @@ def _row(
         flags=rules.flags_of(_int(record["flag_bits"]) or 0),
         lineage=lineage,
         partial=bool(record["partial"]),
+        weight=weight,
         pattern=pattern,
         cells=cells,
     )

@@ -46,6 +46,8 @@ def company_json(answer: CompanyAnswer) -> list[dict[str, Any]]:
             "medium": _category(row, 1),
             "minor": _category(row, 2),
             "partial": row.partial,
+            "partial_treatment": answer.result.treatment.mode,
+            "weight": float(row.weight),
             "matched": row.pattern,
             "cells": [
                 {
