@@ -567,9 +567,14 @@ def test_provenance_in_the_json_and_the_notes_sheet(tmp_path: Path) -> None:
     assert source["name"] == "q.csv" and source["size"] == path.stat().st_size
     assert source["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
     assert source["rows_read"] == 13
-    notes = openpyxl.load_workbook(tmp_path / "t.xlsx")["说明"]
-    texts = " ".join(str(c.value) for row in notes.iter_rows() for c in row if c.value)
+    texts = notes_text(tmp_path / "t.xlsx")
     assert source["sha256"] in texts and __version__ in texts
+
+
+def notes_text(workbook: Path) -> str:
+    """Every text of a workbook's 说明 sheet, in one string."""
+    notes = openpyxl.load_workbook(workbook)["说明"]
+    return " ".join(str(c.value) for row in notes.iter_rows() for c in row if c.value)
 
 
 def test_the_files_growth_comes_from_are_traced_too(tmp_path: Path) -> None:
@@ -584,9 +589,34 @@ def test_the_files_growth_comes_from_are_traced_too(tmp_path: Path) -> None:
     digest = hashlib.sha256(prior.read_bytes()).hexdigest()
     assert (side["side"], side["name"], side["sha256"]) == ("prior", "上年.csv", digest)
     assert side["size"] == prior.stat().st_size
-    notes = openpyxl.load_workbook(tmp_path / "t.xlsx")["说明"]
-    texts = " ".join(str(c.value) for row in notes.iter_rows() for c in row if c.value)
+    texts = notes_text(tmp_path / "t.xlsx")
     assert digest in texts and "上年.csv" in texts
+
+
+@pytest.mark.parametrize("mode", ["shares", "list"])
+def test_the_files_that_weigh_and_classify_rows_are_traced_too(tmp_path: Path, mode: str) -> None:
+    # The shares or list of --partial scale the * rows; the code table decides which codes
+    # exist: their digests belong with the inputs'.
+    import hashlib
+
+    path = fixtures.write_csv(tmp_path / "q.csv")
+    weights = tmp_path / f"{mode}.csv"
+    weights.write_text(
+        "minor,share\n50602,0.5\n" if mode == "shares" else f"统一社会信用代码\n{fixtures.A}\n",
+        encoding="utf-8",
+    )
+    codes = tmp_path / "行业代码.csv"
+    codes.write_text("代码,名称\n5292,互联网零售\n5211,百货零售\n", encoding="utf-8")
+    given = ["--partial", mode, "--partial-file", str(weights), "--codes", str(codes)]
+    document = measure_json(path, *given)
+    sides = {s["side"]: s for s in document["provenance"]["side_inputs"]}
+    assert set(sides) == {mode, "codes"}
+    texts = notes_text(tmp_path / "t.xlsx")
+    for side, file in ((mode, weights), ("codes", codes)):
+        digest = hashlib.sha256(file.read_bytes()).hexdigest()
+        assert (sides[side]["name"], sides[side]["sha256"]) == (file.name, digest)
+        assert sides[side]["size"] == file.stat().st_size
+        assert digest in texts and file.name in texts
 
 
 def test_messages_are_chinese_first(tmp_path: Path) -> None:

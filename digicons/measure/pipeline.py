@@ -305,8 +305,15 @@ class Session:
                 SideFile(side, f.shown, f.size, f.sha256)
                 for side in SIDES
                 for f in self._side_files[side]
-            ],
+            ]
+            + self._setting_files(),
         )
+
+    def _setting_files(self) -> list[SideFile]:
+        """The shares or list of --partial and the code table, for provenance."""
+        treatment, codes = self.options.partial, self.options.codes
+        found = [] if treatment.file is None else [SideFile.read(treatment.mode, treatment.file)]
+        return found + ([] if codes is None else [SideFile.read("codes", codes.source)])
 
     def _period(self, files: list[InputFile], keys: list[RawKey]) -> Period:
         """The period of the run: --period, else the one period of the 报告期 column."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tempfile
 import weakref
@@ -109,17 +110,36 @@ class Provenance:
 
 
 SIDE_NAMES = {"prior": "上年同期文件（--prior）", "previous": "上期累计文件（--quarter-only）"}
+# The other files a run's figures depend on, besides the inputs and SIDE_NAMES (short: the 说明
+# sheet prints them in a column of about 25 widths).
+SETTING_NAMES = {
+    "shares": "系数（--partial-file）",
+    "list": "名单（--partial-file）",
+    "codes": "行业代码表（--codes）",
+}
 
 
 @dataclass(frozen=True)
 class SideFile:
-    """A --prior or --quarter-only file, as provenance records it: its figures enter every
-    上年同期, 同比 and single quarter."""
+    """A file other than the inputs that the figures depend on, as provenance records it: a
+    --prior or --quarter-only file (its figures enter every 上年同期, 同比 and single quarter),
+    the shares or list of --partial, the code table."""
 
-    side: str  # prior or previous (a key of SIDE_NAMES)
+    side: str  # a key of SIDE_NAMES or SETTING_NAMES
     path: Path
     size: int
     sha256: str
+
+    @property
+    def label(self) -> str:
+        return {**SIDE_NAMES, **SETTING_NAMES}[self.side]
+
+    @classmethod
+    def read(cls, side: str, path: Path) -> SideFile:
+        """A small file's record, its bytes hashed here."""
+        with path.open("rb") as f:
+            digest = hashlib.file_digest(f, "sha256").hexdigest()
+        return cls(side, path, path.stat().st_size, digest)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from xlsxwriter.worksheet import Worksheet
 
 from digicons.inputs.normalise import printable
-from digicons.measure.result import SIDE_NAMES, ListMatch, MeasureResult
+from digicons.measure.result import ListMatch, MeasureResult
 from digicons.measure.rules import LABELS
 from digicons.outputs.style import FOOTER, ROW_HEIGHT, SIZE, TEXT_FONT, Styles, lines_needed
 
@@ -165,9 +165,10 @@ def write_notes(sheet: Worksheet, styles: Styles, result: MeasureResult) -> None
         at.row += 1
         digest(source.sha256)
     for side in result.side_files:
-        # The files of 上年同期 / the previous quarter: their name, size and digest.
+        # The other files the figures depend on (上年同期, the previous quarter, the shares or
+        # list of --partial, the code table): their name, size and digest.
         sheet.write_string(at.row, 0, printable(side.path.name), label)
-        sheet.write_string(at.row, 1, SIDE_NAMES[side.side], label)
+        sheet.write_string(at.row, 1, side.label, label)
         sheet.write_number(at.row, 2, side.size, count)
         at.row += 1
         digest(side.sha256)
