@@ -143,3 +143,25 @@ def test_classify_file_forced_encoding(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
     assert rows[0]["单位名称"] == "游戏公司" and rows[0]["小类代码"] == "30303"
+
+
+def test_a_code_table_without_classes_the_scope_names_is_refused(
+    reference_path: Path, tmp_path: Path
+) -> None:
+    # Another edition (GB/T 4754-2011 has no 6422) or a damaged copy: every enterprise of those
+    # classes would be rejected as of no known industry.
+    lines = reference_path.read_text("utf-8").splitlines()
+    codes = tmp_path / "codes.csv"
+    codes.write_text(
+        "\n".join(x for x in lines if not x.startswith(("5292,", "6422,"))) + "\n", "utf-8"
+    )
+    sample = Path(__file__).parent.parent / "data" / "sample"
+    commands = (
+        ["classify", "3921"],
+        ["measure", str(sample), "-p", "2024Q3", "-o", str(tmp_path / "t.xlsx")],
+    )
+    for command in commands:
+        result = runner.invoke(app, [*command, "--codes", str(codes)])
+        assert result.exit_code == 3, result.output
+        assert "5292、6422" in result.stderr and "GB/T 4754-2017" in result.stderr
+    assert not (tmp_path / "t.xlsx").exists()

@@ -593,30 +593,32 @@ def test_the_files_growth_comes_from_are_traced_too(tmp_path: Path) -> None:
     assert digest in texts and "上年.csv" in texts
 
 
-@pytest.mark.parametrize("mode", ["shares", "list"])
-def test_the_files_that_weigh_and_classify_rows_are_traced_too(tmp_path: Path, mode: str) -> None:
+@pytest.mark.parametrize("side", ["shares", "list", "codes"])
+def test_the_files_that_weigh_and_classify_rows_are_traced_too(
+    tmp_path: Path, side: str, request: pytest.FixtureRequest
+) -> None:
     # The shares or list of --partial scale the * rows; the code table decides which codes
     # exist: their digests belong with the inputs'.
     import hashlib
 
     path = fixtures.write_csv(tmp_path / "q.csv")
-    weights = tmp_path / f"{mode}.csv"
-    weights.write_text(
-        "minor,share\n50602,0.5\n" if mode == "shares" else f"统一社会信用代码\n{fixtures.A}\n",
-        encoding="utf-8",
-    )
-    codes = tmp_path / "行业代码.csv"
-    codes.write_text("代码,名称\n5292,互联网零售\n5211,百货零售\n", encoding="utf-8")
-    given = ["--partial", mode, "--partial-file", str(weights), "--codes", str(codes)]
-    document = measure_json(path, *given)
-    sides = {s["side"]: s for s in document["provenance"]["side_inputs"]}
-    assert set(sides) == {mode, "codes"}
+    if side == "codes":
+        file = tmp_path / "行业代码.csv"
+        shutil.copy(request.getfixturevalue("reference_path"), file)
+        given = ["--codes", str(file)]
+    else:
+        file = tmp_path / f"{side}.csv"
+        file.write_text(
+            "minor,share\n50602,0.5\n" if side == "shares" else f"统一社会信用代码\n{fixtures.A}\n",
+            encoding="utf-8",
+        )
+        given = ["--partial", side, "--partial-file", str(file)]
+    (entry,) = measure_json(path, *given)["provenance"]["side_inputs"]
+    digest = hashlib.sha256(file.read_bytes()).hexdigest()
+    assert (entry["side"], entry["name"], entry["sha256"]) == (side, file.name, digest)
+    assert entry["size"] == file.stat().st_size
     texts = notes_text(tmp_path / "t.xlsx")
-    for side, file in ((mode, weights), ("codes", codes)):
-        digest = hashlib.sha256(file.read_bytes()).hexdigest()
-        assert (sides[side]["name"], sides[side]["sha256"]) == (file.name, digest)
-        assert sides[side]["size"] == file.stat().st_size
-        assert digest in texts and file.name in texts
+    assert digest in texts and file.name in texts
 
 
 def test_messages_are_chinese_first(tmp_path: Path) -> None:

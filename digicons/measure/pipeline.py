@@ -66,6 +66,7 @@ from digicons.measure.result import (
 from digicons.period import Period, parse_period
 from digicons.resources import slots_of, sql
 from digicons.scope.catalogue import Catalogue, load_catalogue
+from digicons.scope.classify import check_code_table
 from digicons.units import parse_unit
 
 SIDES = ("prior", "previous")  # the allow-list of side views: --prior, --quarter-only
@@ -172,6 +173,8 @@ class Session:
                 rules.flag_bit("formula_uncalculated_kept"),
             ),
         )
+        if options.codes is not None:  # before any reading: a wrong table makes a wrong run
+            check_code_table(catalogue, options.codes)
         self.plan = plan(options)
         self.progress = progress
         self.side_warnings: list[RunWarning] = []

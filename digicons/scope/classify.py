@@ -77,10 +77,44 @@ class ClassifiedTable:
     failed: int
 
 
+SHOWN = 10  # industries named in a message, at most
+
+
+def check_code_table(catalogue: Catalogue, codes: CodeTable) -> None:
+    """Refuse a code table that lacks a class the scope names, or every class of a division or
+    section it names: it is not GB/T 4754-2017 (another edition: 2011 has no 6422) or not
+    complete, and every enterprise of those industries would be rejected as of none."""
+    classes = codes.classes
+    divisions = {c[:2] for c in classes}
+    structure = catalogue.structure
+    missing = [
+        p.key
+        for p in catalogue.patterns
+        if not (
+            p.key in codes.names
+            if p.grain is Grain.CLASS
+            else p.key in divisions
+            if p.grain is Grain.DIVISION
+            else divisions & set(structure.divisions_of(p.key))
+        )
+    ]
+    if missing:
+        keys = sorted(dict.fromkeys(missing))
+        shown = "、".join(keys[:SHOWN]) + ("等" if len(keys) > SHOWN else "")
+        raise InputError(
+            f"{codes.source}：行业代码表没有数字消费范围所列的 {len(keys)} 个行业：{shown}"
+            "（the code table lacks industries the scope names）",
+            hint="数字消费范围按 GB/T 4754-2017 编码：请确认代码表是 GB/T 4754-2017 的完整代码表"
+            "（不是 2011 年版，也没有删减）。",
+        )
+
+
 class Classifier:
     """Classifies industry codes against the catalogue and, if given, the official code table."""
 
     def __init__(self, catalogue: Catalogue, codes: CodeTable | None = None) -> None:
+        if codes is not None:
+            check_code_table(catalogue, codes)
         self.catalogue = catalogue
         self.codes = codes
         self._appendix_names = {
