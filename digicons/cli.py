@@ -608,6 +608,9 @@ def sample(
             "the same enterprises with less cumulative revenue).",
         ),
     ] = 1.0,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="Replace the file if it exists.")
+    ] = False,
 ) -> None:
     """Write a deterministic synthetic quarter of enterprise data. 生成样例数据.
 
@@ -618,7 +621,7 @@ def sample(
     if regions not in ("beijing", "provinces"):
         raise UsageError(f"--regions {regions}：应为 beijing 或 provinces")
     spec = SampleSpec(rows, parse_period(period), seed, dirty_rate, regions, scale)
-    written = write_sample(spec, output)
+    written = write_sample(spec, output, overwrite=overwrite)
     console.stderr.print(f"{written:,} 行 → {output}")
 
 

@@ -196,12 +196,19 @@ def credit_codes(rng: np.random.Generator, regions: np.ndarray) -> np.ndarray:
 CHUNK_ROWS = 2_000_000  # large files are written in chunks, each from its own derived seed
 
 
-def write_sample(spec: SampleSpec, path: Path) -> int:
-    """Write a sample as Parquet or CSV (UTF-8), atomically, in chunks; return the row count."""
+def write_sample(spec: SampleSpec, path: Path, *, overwrite: bool = False) -> int:
+    """Write a sample as Parquet or CSV (UTF-8), atomically, in chunks; return the row count.
+    An existing file is replaced only when `overwrite` is given: a sample named like a real
+    quarter's file would destroy it, and no mark in a CSV tells a sample from data."""
     suffix = path.suffix.lower()
     if suffix not in (".parquet", ".csv"):
         raise UsageError(
             f"{path}：样例请写为 .parquet 或 .csv（write the sample as .parquet or .csv）"
+        )
+    if path.exists() and not overwrite:
+        raise UsageError(
+            f"{path}：文件已存在，为免误删，不覆盖（refusing to overwrite an existing file）",
+            hint="请另选文件名，或加 --overwrite 替换它。",
         )
     sizes = [min(CHUNK_ROWS, spec.rows - start) for start in range(0, spec.rows, CHUNK_ROWS)]
 

@@ -415,3 +415,15 @@ def test_a_full_disk_while_staging_a_csv_is_an_output_error(
     result = runner.invoke(app, fixtures.measure_args(quarter))
     assert result.exit_code == 4 and "No space left" in result.stderr
     assert sorted(p.name for p in quarter.parent.iterdir()) == ["q.csv"]
+
+
+def test_sample_does_not_write_over_an_existing_file(tmp_path: Path) -> None:
+    # `sample -o data.csv` next to a real quarter of the same name would have destroyed it.
+    out = tmp_path / "data.csv"
+    out.write_text("统一社会信用代码,营业收入\n", encoding="utf-8")
+    result = runner.invoke(app, ["sample", "--rows", "10", "-o", str(out)])
+    assert result.exit_code == 2 and "--overwrite" in result.stderr
+    assert out.read_text(encoding="utf-8") == "统一社会信用代码,营业收入\n"
+    replaced = runner.invoke(app, ["sample", "--rows", "10", "-o", str(out), "--overwrite"])
+    assert replaced.exit_code == 0, replaced.stderr
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 11
