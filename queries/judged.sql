@@ -96,7 +96,9 @@ ruled AS (
                 THEN {{check_failed_bit}} ELSE 0 END
             + CASE WHEN m.code_numeric THEN {{numeric_bit}} ELSE 0 END AS flag_bits,
         CASE WHEN coalesce(m.credit_code, '') = '' AND NOT m.code_numeric
-                THEN total_label(m.name_raw) OR total_label(m.industry_code_raw)
+                -- 合计 in the credit-code cell normalises to no code (no letter or digit).
+                THEN total_label(m.credit_code_raw) OR total_label(m.name_raw)
+                    OR total_label(m.industry_code_raw)
                     OR total_label(m.region_raw)
                     -- Figures and nothing else: the label is in a column not read (序号).
                     OR (blank(m.name_raw) AND blank(m.industry_code_raw) AND blank(m.region_raw)

@@ -18,6 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from digicons.cli import app
+from digicons.inputs import normalise
 from digicons.inputs.headers import title_units
 from digicons.inputs.normalise import period as period_of
 from digicons.measure import MeasureOptions, MeasureResult, measure
@@ -884,6 +885,19 @@ def test_subtotal_rows_of_one_label_are_not_repeated_credit_codes(tmp_path: Path
     # The 合计 is compared with the rows, not with the rows and the 小计 above it.
     assert found.sources[0].control_revenue == 30
     assert not [w for w in found.warnings if w.code == "total_row_mismatch"]
+
+
+@pytest.mark.parametrize(
+    "none", ["无", "暂无", "-", "—", "/", "N/A", "nan", "NULL", "0", "000000000000000000"]
+)
+def test_a_word_for_no_credit_code_is_no_code(tmp_path: Path, none: str) -> None:
+    # Units without a code (个体户, a branch) exported with a placeholder: two of them are two
+    # enterprises, not one repeated (the second was rejected, its revenue lost).
+    found = run(small_file(tmp_path, f"{none},甲,5292,10", f"{none},乙,6422,20", "合计,,,30"))
+    assert found.rejects_by_reason == {} and found.total.revenue == 30
+    assert found.reconciliation.rows["digital"] == 2 and found.reconciliation.total_rows == 1
+    assert [i.flags for i in found.issues] == [("credit_code_missing",)] * 2
+    assert normalise.credit_code(none).code == ""
 
 
 @pytest.mark.parametrize(("second", "agrees"), [("20", True), ("21", False)])

@@ -97,19 +97,29 @@ class CreditCode:
 _CODE_SPACES = r"[\s\x{0b}\x{a0}\x{3000}\x{200b}-\x{200d}\x{2060}\x{feff}]+"
 _EXCEL_TEXT = r'^="(.*)"\s*$'  # ="911…": a code wrapped for Excel to keep it as text
 _CODE_FLOAT = r"^[+-]?[0-9]*\.?[0-9]+[eE][+-]?[0-9]+$|^[0-9]+\.[0-9]+$"
+# Text that is no one's code (after NFKC, upper case, no spaces): no ASCII letter or digit at
+# all (无, 暂无, -, —, /), the words of empty cells (N/A, NULL, NONE, nan as pandas writes it),
+# zeros. A total row's label (合计) is one too: queries/judged.sql reads it from the cell as read.
+_NO_CODE = r"^(?:[^0-9A-Z]+|N/?A|NULL|NONE|NAN|0+)$"
 
 
 def credit_codes(values: pa.Array) -> tuple[pa.Array, pa.Array]:
     """Normal forms of many credit codes at once, and which went through a number type.
 
     Upper case, no spaces anywhere, full-width as ASCII. A code that shows traces of a number
-    type (`9.11101E+17`, `110108000000001.0`) lost digits: it is marked numeric.
+    type (`9.11101E+17`, `110108000000001.0`) lost digits: it is marked numeric. A placeholder
+    for no code (无, 暂无, -, /, N/A, nan, 0, all zeros) is no code: empty, so that the units
+    exported with it are not taken for one enterprise repeated.
     """
     normal = pc.utf8_normalize(values, "NFKC")
     # The regular expression costs 0.9 s on 10M codes: only when some code is so wrapped.
     if pc.any(pc.starts_with(normal, '="')).as_py():
         normal = pc.replace_substring_regex(normal, _EXCEL_TEXT, r"\1")
     codes = pc.utf8_upper(pc.replace_substring_regex(normal, _CODE_SPACES, ""))
+    # One anchored expression: a real code fails it at its first character.
+    none = pc.fill_null(pc.match_substring_regex(codes, _NO_CODE), False)
+    if pc.any(none).as_py():
+        codes = pc.if_else(none, pa.scalar("", pa.string()), codes)
     return codes, pc.fill_null(pc.match_substring_regex(codes, _CODE_FLOAT), False)
 
 

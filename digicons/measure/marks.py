@@ -5,8 +5,8 @@ whose check digit fails, codes that went through a number type, and the normal f
 that is not already plain. What leaves the pass is small: a `marks` table with one row per 64-bit
 hash (DuckDB's `hash()` of the code as read), which the main scan joins.
 
-- Plain codes (18 digits or capital letters, the usual case) are their own normal form; their
-  check digit is computed column-wise in numpy.
+- Plain codes (18 digits or capital letters, the usual case, not starting with 0) are their own
+  normal form; their check digit is computed column-wise in numpy.
 - Other codes are normalised by `inputs.normalise.credit_codes`, column-wise; only those whose
   normal form differs from what was read, that fail the check, or that went through a number
   type need a mark. Numeric codes take no part in finding repeated codes (digits were lost).
@@ -77,6 +77,9 @@ def _batch(
         raw = raw.cast(pa.string())
     rows, matrix = code_matrix(raw)
     plain, valid = check_matrix(matrix)
+    # No registration authority has the digit 0: such a code (all zeros, the placeholder of
+    # units without one) takes the general rule, which knows placeholders.
+    plain &= matrix[:, 0] != ord("0")
     plain_at = rows[plain]
     valid = valid[plain]
     hashes.append(h[plain_at])
