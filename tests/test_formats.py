@@ -327,6 +327,18 @@ def test_a_region_code_of_another_length_is_flagged_not_a_region(tmp_path: Path)
     ]
 
 
+@pytest.mark.parametrize("none", ["-", "—", "无", "暂无", "不详", "N/A", "nan", "0", "000000"])
+def test_a_word_for_no_region_is_no_region(tmp_path: Path, none: str) -> None:
+    # A placeholder was a region of its own in 地区 (a row named '-' or 无).
+    path = firms(tmp_path, f"5292,10,{none}", "5292,30,110105", header=f"{HEADER},区划代码")
+    found = run(path)
+    assert {c.region: c.revenue for c in found.region_cells if c.level == "total"} == {
+        "110105": 30,
+        "": 10,
+    }
+    assert [(i.row, i.flags) for i in found.issues] == [(2, ("region_missing",))]
+
+
 def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:
     # The folder, and a file in it, named on one command line.
     path = total_file(tmp_path, "30")

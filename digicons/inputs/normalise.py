@@ -78,8 +78,10 @@ class Region:
 
 def region(value: str | None) -> Region:
     """`region_code`, and a division written by name read as its code (a name no division or
-    several have stays as written)."""
+    several have stays as written); a placeholder (-, 无, N/A, 000000) is no region."""
     code = region_code(value)
+    if _NO_REGION.fullmatch(code):
+        return Region("")
     if code and not code.isdigit() and (named := code_of_name(code)) is not None:
         return Region(named, code)
     return Region(code)
@@ -101,6 +103,11 @@ _CODE_FLOAT = r"^[+-]?[0-9]*\.?[0-9]+[eE][+-]?[0-9]+$|^[0-9]+\.[0-9]+$"
 # all (无, 暂无, -, —, /), the words of empty cells (N/A, NULL, NONE, nan as pandas writes it),
 # zeros. A total row's label (合计) is one too: queries/judged.sql reads it from the cell as read.
 _NO_CODE = r"^(?:[^0-9A-Z]+|N/?A|NULL|NONE|NAN|0+)$"
+# The same for a region cell, whose names are Chinese: no digit, letter or Chinese character, an
+# empty cell's word, a word for none, zeros (no division's code).
+_NO_REGION = re.compile(
+    r"[^0-9A-Za-z\u4e00-\u9fff]+|N/?A|NULL|NONE|NAN|无|暂无|不详|未知|空|缺失?|0+", re.IGNORECASE
+)
 
 
 def credit_codes(values: pa.Array) -> tuple[pa.Array, pa.Array]:
