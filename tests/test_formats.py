@@ -339,6 +339,13 @@ def test_a_word_for_no_region_is_no_region(tmp_path: Path, none: str) -> None:
     assert [(i.row, i.flags) for i in found.issues] == [(2, ("region_missing",))]
 
 
+@pytest.mark.parametrize("none", ["-", "无", "N/A", "0"])
+def test_a_word_for_no_industry_code_is_a_missing_code(tmp_path: Path, none: str) -> None:
+    # Rejected either way; but as 行业代码缺失, not 行业代码格式错误 (the cell says there is none).
+    found = run(firms(tmp_path, f"{none},10", "5292,30"))
+    assert list(found.rejects_by_reason) == ["industry_code_missing"]
+
+
 def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:
     # The folder, and a file in it, named on one command line.
     path = total_file(tmp_path, "30")

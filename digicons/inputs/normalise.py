@@ -23,6 +23,12 @@ from digicons.scope.regions import code_of_name
 _THREE_DIGITS = re.compile(r"[0-9]{3}")
 # Characters no XML document (so no workbook) may hold: C0 controls but tab, newline, return.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# What a region or industry-code cell holds for none (a region's names are Chinese): no digit,
+# letter or Chinese character, an empty cell's word, a word for none, zeros (no division's or
+# class's code).
+_PLACEHOLDER = re.compile(
+    r"[^0-9A-Za-z\u4e00-\u9fff]+|N/?A|NULL|NONE|NAN|无|暂无|不详|未知|空|缺失?|0+", re.IGNORECASE
+)
 
 
 def text(value: str | None) -> str:
@@ -50,8 +56,11 @@ class IndustryCode:
 
 def industry_code(value: str | None) -> IndustryCode:
     """`6422`, ` ６４２２ `, `6422.0`, `i6422` → 6422 / I6422; `111` (a number that lost its
-    leading zero) → `0111`, marked as padded so that a person can confirm."""
+    leading zero) → `0111`, marked as padded so that a person can confirm; a placeholder (-, 无,
+    N/A) → empty."""
     code = code_text(text(value))
+    if _PLACEHOLDER.fullmatch(code):
+        return IndustryCode("", False)
     if _THREE_DIGITS.fullmatch(code):
         return IndustryCode("0" + code, True)
     return IndustryCode(code, False)
@@ -80,7 +89,7 @@ def region(value: str | None) -> Region:
     """`region_code`, and a division written by name read as its code (a name no division or
     several have stays as written); a placeholder (-, 无, N/A, 000000) is no region."""
     code = region_code(value)
-    if _NO_REGION.fullmatch(code):
+    if _PLACEHOLDER.fullmatch(code):
         return Region("")
     if code and not code.isdigit() and (named := code_of_name(code)) is not None:
         return Region(named, code)
@@ -103,11 +112,6 @@ _CODE_FLOAT = r"^[+-]?[0-9]*\.?[0-9]+[eE][+-]?[0-9]+$|^[0-9]+\.[0-9]+$"
 # all (无, 暂无, -, —, /), the words of empty cells (N/A, NULL, NONE, nan as pandas writes it),
 # zeros. A total row's label (合计) is one too: queries/judged.sql reads it from the cell as read.
 _NO_CODE = r"^(?:[^0-9A-Z]+|N/?A|NULL|NONE|NAN|0+)$"
-# The same for a region cell, whose names are Chinese: no digit, letter or Chinese character, an
-# empty cell's word, a word for none, zeros (no division's code).
-_NO_REGION = re.compile(
-    r"[^0-9A-Za-z\u4e00-\u9fff]+|N/?A|NULL|NONE|NAN|无|暂无|不详|未知|空|缺失?|0+", re.IGNORECASE
-)
 
 
 def credit_codes(values: pa.Array) -> tuple[pa.Array, pa.Array]:
