@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -127,10 +128,18 @@ def credit_codes(values: pa.Array) -> tuple[pa.Array, pa.Array]:
     if pc.any(pc.starts_with(normal, '="')).as_py():
         normal = pc.replace_substring_regex(normal, _EXCEL_TEXT, r"\1")
     codes = pc.utf8_upper(pc.replace_substring_regex(normal, _CODE_SPACES, ""))
-    # One anchored expression: a real code fails it at its first character.
-    none = pc.fill_null(pc.match_substring_regex(codes, _NO_CODE), False)
-    if pc.any(none).as_py():
-        codes = pc.if_else(none, pa.scalar("", pa.string()), codes)
+    # Only codes of another length than 18, or starting with 0, can be placeholders: the
+    # expression over those alone (over 10M codes it cost 0.3 s, the test of length 0.1 s).
+    maybe = pc.fill_null(
+        pc.or_(pc.not_equal(pc.utf8_length(codes), 18), pc.starts_with(codes, "0")), False
+    )
+    if pc.any(maybe).as_py():
+        at = np.flatnonzero(np.asarray(maybe, dtype=bool))
+        found = pc.fill_null(pc.match_substring_regex(codes.take(pa.array(at)), _NO_CODE), False)
+        none = np.zeros(len(codes), dtype=bool)
+        none[at[np.asarray(found, dtype=bool)]] = True
+        if none.any():
+            codes = pc.if_else(pa.array(none), pa.scalar("", pa.string()), codes)
     return codes, pc.fill_null(pc.match_substring_regex(codes, _CODE_FLOAT), False)
 
 
