@@ -122,9 +122,6 @@ def _is_date(found: dict[str, str]) -> bool:
     return True
 
 
-QUARTER_HINT = "请写作 2024Q3（也可写 2024年1-3季度、2024年第三季度、202409）。"
-
-
 def parse_period(text: str) -> Period:
     """Parse a quarter in any of the forms of `find_period`; a usage error otherwise."""
     found = find_period(text)
@@ -132,5 +129,5 @@ def parse_period(text: str) -> Period:
         return found
     raise UsageError(
         f"报告期 '{text}' 不是季度（period '{text}' is not a quarter）",
-        hint=QUARTER_HINT,
+        hint="请写作 2024Q3（也可写 2024年1-3季度、2024年第三季度、202409）。",
     )

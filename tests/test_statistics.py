@@ -159,6 +159,11 @@ def test_quarter_only_needs_a_later_quarter(tmp_path: Path) -> None:
         measure(MeasureOptions([path], period="2024Q1", previous=[path]))
 
 
+def treated(quarter: Path, mode: str, file: Path) -> MeasureResult:
+    """`quarter` measured with its partial industries treated by `mode` and `file`."""
+    return measure(MeasureOptions([quarter], period="2024Q3", partial=PartialTreatment(mode, file)))
+
+
 @pytest.fixture
 def partial_quarter(tmp_path: Path) -> Path:
     a, b, c = (fixtures.code(f"91110105MA00003{i:02d}") for i in range(3))
@@ -173,11 +178,7 @@ def partial_quarter(tmp_path: Path) -> Path:
 def test_shares_file_halves_a_partial_category(partial_quarter: Path, tmp_path: Path) -> None:
     shares = tmp_path / "shares.csv"
     shares.write_text("minor,region,share\n50602,,0.5\n50602,110105,0.2\n", encoding="utf-8")
-    result = measure(
-        MeasureOptions(
-            [partial_quarter], period="2024Q3", partial=PartialTreatment("shares", shares)
-        )
-    )
+    result = treated(partial_quarter, "shares", shares)
     rows = rows_of(result)
     # 朝阳 (110105) at 0.2, 海淀 at the default 0.5: 200 + 500 = 700 千元.
     assert rows["50602"]["revenue"] == pytest.approx(70.0)
@@ -197,11 +198,7 @@ def test_shares_written_as_percentages(
     # A share column formatted as percent in a spreadsheet is exported as 50%.
     shares = tmp_path / "shares.csv"
     shares.write_text(f"minor,region,share\n50602,,{half}\n50602,110105,{fifth}\n", "utf-8")
-    result = measure(
-        MeasureOptions(
-            [partial_quarter], period="2024Q3", partial=PartialTreatment("shares", shares)
-        )
-    )
+    result = treated(partial_quarter, "shares", shares)
     assert rows_of(result)["50602"]["revenue"] == pytest.approx(70.0)
 
 
@@ -210,11 +207,7 @@ def test_a_shares_file_saved_as_text_under_an_excel_name(
 ) -> None:
     shares = tmp_path / "shares.xls"  # tab-separated text, as systems "export to Excel"
     shares.write_bytes("minor\tregion\tshare\n50602\t\t0.5\n50602\t110105\t0.2\n".encode("gbk"))
-    result = measure(
-        MeasureOptions(
-            [partial_quarter], period="2024Q3", partial=PartialTreatment("shares", shares)
-        )
-    )
+    result = treated(partial_quarter, "shares", shares)
     assert rows_of(result)["50602"]["revenue"] == pytest.approx(70.0)
 
 
@@ -232,11 +225,7 @@ def test_exclude_and_list_and_bounds(partial_quarter: Path, tmp_path: Path) -> N
     assert rows["total"]["revenue_upper"] == pytest.approx(300.0)
     listing = tmp_path / "list.csv"
     listing.write_text(f"统一社会信用代码\n{fixtures.code('91110105MA0000300')}\n")
-    listed = measure(
-        MeasureOptions(
-            [partial_quarter], period="2024Q3", partial=PartialTreatment("list", listing)
-        )
-    )
+    listed = treated(partial_quarter, "list", listing)
     assert rows_of(listed)["50602"]["revenue"] == pytest.approx(100.0)
     assert rows_of(listed)["50602"]["enterprises"] == 1
 
@@ -357,14 +346,6 @@ def test_cli_confidential_and_prior(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "--partial-file" in bad.stderr
 
 
-def _listed(partial_quarter: Path, listing: Path) -> MeasureResult:
-    return measure(
-        MeasureOptions(
-            [partial_quarter], period="2024Q3", partial=PartialTreatment("list", listing)
-        )
-    )
-
-
 def _wide(text: str) -> str:
     """Full-width, as typed with a Chinese input method."""
     return "".join(chr(ord(ch) + 0xFEE0) if ch.isalnum() else ch for ch in text)
@@ -389,7 +370,7 @@ def test_an_enterprise_list_as_people_write_it(
 ) -> None:
     listing = tmp_path / "list.csv"
     listing.write_text(text, encoding="utf-8")
-    result = _listed(partial_quarter, listing)
+    result = treated(partial_quarter, "list", listing)
     assert rows_of(result)["50602"]["revenue"] == pytest.approx(100.0)
     assert rows_of(result)["50602"]["enterprises"] == 1
     assert not result.warnings
@@ -401,7 +382,7 @@ def test_an_enterprise_list_without_codes_is_refused(partial_quarter: Path, tmp_
     listing = tmp_path / "list.csv"
     listing.write_text("序号,企业名称\n1,百货甲\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"list\.csv") as caught:
-        _listed(partial_quarter, listing)
+        treated(partial_quarter, "list", listing)
     assert "统一社会信用代码" in caught.value.message
     assert "序号, 企业名称" in (caught.value.hint or "")
 
@@ -413,20 +394,12 @@ def test_listed_enterprises_not_in_partial_industries_are_a_warning(
     unknown = fixtures.code("91110105MA0000399")  # in no input
     listing = tmp_path / "list.csv"
     listing.write_text(f"统一社会信用代码\n{A_LISTED}\n{shop}\n{unknown}\n", encoding="utf-8")
-    result = _listed(partial_quarter, listing)
+    result = treated(partial_quarter, "list", listing)
     assert rows_of(result)["50602"]["revenue"] == pytest.approx(100.0)
     (warning,) = result.warnings
     assert warning.code == "list_unmatched"
     assert "2 个" in warning.message and shop in warning.message and unknown in warning.message
     assert result_json(result)["partial"]["listed"] == {"codes": 3, "found": 1}
-
-
-def _shared(partial_quarter: Path, shares: Path) -> MeasureResult:
-    return measure(
-        MeasureOptions(
-            [partial_quarter], period="2024Q3", partial=PartialTreatment("shares", shares)
-        )
-    )
 
 
 @pytest.mark.parametrize(
@@ -442,7 +415,7 @@ def _shared(partial_quarter: Path, shares: Path) -> MeasureResult:
 def test_shares_by_region_as_written(partial_quarter: Path, tmp_path: Path, rows: str) -> None:
     shares = tmp_path / "shares.csv"
     shares.write_text("minor,class,region,share\n" + rows, encoding="utf-8")
-    result = _shared(partial_quarter, shares)
+    result = treated(partial_quarter, "shares", shares)
     # 朝阳 (110105) at 0.2, 海淀 (110108) at 0.5: 200 + 500 = 700 千元.
     assert rows_of(result)["50602"]["revenue"] == pytest.approx(70.0)
     assert result.without_share == 0
@@ -469,5 +442,5 @@ def test_shares_that_cannot_be_applied_are_refused(
     shares = tmp_path / "shares.csv"
     shares.write_text(text, encoding="utf-8")
     with pytest.raises(InputError) as caught:
-        _shared(partial_quarter, shares)
+        treated(partial_quarter, "shares", shares)
     assert all(w in caught.value.message for w in words), caught.value.message

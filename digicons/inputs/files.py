@@ -25,8 +25,8 @@ class TextTable:
     path: Path
     headers: list[str]
     rows: list[list[str]]
-    first_row: int  # the spreadsheet row number of rows[0]
-    numbers: list[int] = field(default_factory=list)  # the line or row of each of rows
+    first_row: int  # the spreadsheet row number of rows[0] (the one below the header when none)
+    numbers: list[int]  # the line or row of each of rows
 
 
 @dataclass

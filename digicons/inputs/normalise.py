@@ -24,11 +24,13 @@ from digicons.scope.regions import code_of_name
 _THREE_DIGITS = re.compile(r"[0-9]{3}")
 # Characters no XML document (so no workbook) may hold: C0 controls but tab, newline, return.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# The words of an empty cell (N/A, NULL, NONE, nan as pandas writes it) and zeros, which no
+# code is: placeholders in any code cell, written in upper case.
+_EMPTY_WORDS = r"N/?A|NULL|NONE|NAN|0+"
 # What a region or industry-code cell holds for none (a region's names are Chinese): no digit,
-# letter or Chinese character, an empty cell's word, a word for none, zeros (no division's or
-# class's code).
+# letter or Chinese character, an empty cell's word, a word for none.
 _PLACEHOLDER = re.compile(
-    r"[^0-9A-Za-z\u4e00-\u9fff]+|N/?A|NULL|NONE|NAN|无|暂无|不详|未知|空|缺失?|0+", re.IGNORECASE
+    rf"[^0-9A-Za-z\u4e00-\u9fff]+|{_EMPTY_WORDS}|无|暂无|不详|未知|空|缺失?", re.IGNORECASE
 )
 
 
@@ -109,10 +111,10 @@ class CreditCode:
 _CODE_SPACES = r"[\s\x{0b}\x{a0}\x{3000}\x{200b}-\x{200d}\x{2060}\x{feff}]+"
 _EXCEL_TEXT = r'^="(.*)"\s*$'  # ="911…": a code wrapped for Excel to keep it as text
 _CODE_FLOAT = r"^[+-]?[0-9]*\.?[0-9]+[eE][+-]?[0-9]+$|^[0-9]+\.[0-9]+$"
-# Text that is no one's code (after NFKC, upper case, no spaces): no ASCII letter or digit at
-# all (无, 暂无, -, —, /), the words of empty cells (N/A, NULL, NONE, nan as pandas writes it),
-# zeros. A total row's label (合计) is one too: queries/judged.sql reads it from the cell as read.
-_NO_CODE = r"^(?:[^0-9A-Z]+|N/?A|NULL|NONE|NAN|0+)$"
+# Text that is no one's credit code (after NFKC, upper case, no spaces): no ASCII letter or
+# digit at all (无, 暂无, -, —, /), or an empty cell's word. A total row's label (合计) is one
+# too: queries/judged.sql reads it from the cell as read.
+_NO_CODE = rf"^(?:[^0-9A-Z]+|{_EMPTY_WORDS})$"
 
 
 def credit_codes(values: pa.Array) -> tuple[pa.Array, pa.Array]:

@@ -130,10 +130,10 @@ def decode_side(names: Sequence[str], rows: list[tuple[Any, ...]]) -> Record:
     return dict(zip(names, rows[0], strict=True))
 
 
-def decode_listed(names: Sequence[str], rows: list[tuple[Any, ...]], codes: int) -> ListMatch:
-    """listed.sql: the list's codes no counted row of a partial industry has."""
-    expect_columns("listed.sql", names, ("credit_code",))
-    return ListMatch(codes, tuple(str(row[0]) for row in rows))
+def decode_listed(names: Sequence[str], rows: list[tuple[Any, ...]]) -> ListMatch:
+    """listed.sql: the list's codes, and those no counted row of a partial industry has."""
+    expect_columns("listed.sql", names, ("credit_code", "found"))
+    return ListMatch(len(rows), tuple(str(code) for code, found in rows if not found))
 
 
 def decode_files(names: Sequence[str], rows: list[tuple[Any, ...]]) -> dict[int, Record]:

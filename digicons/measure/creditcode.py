@@ -25,7 +25,7 @@ def has_shape(code: str) -> bool:
 
 def is_valid(code: str) -> bool:
     """Shape (first character a digit or A / N / Y) and check digit."""
-    return bool(_SHAPE.fullmatch(code)) and check_character(code[:17]) == code[17]
+    return has_shape(code) and check_character(code[:17]) == code[17]
 
 
 # One byte → value table for the whole check: 0–30 the value of a code character; 254 a capital

@@ -13,7 +13,7 @@ from digicons.inputs import normalise
 from digicons.inputs.files import read_text_table
 from digicons.inputs.headers import BY_KEY, find_header
 from digicons.measure.creditcode import has_shape
-from digicons.period import QUARTER_HINT, Period, find_period
+from digicons.period import Period, parse_period
 from digicons.scope.catalogue import Catalogue
 from digicons.units import number_text
 
@@ -92,7 +92,7 @@ def load_shares(path: Path, catalogue: Catalogue, period: Period) -> list[tuple[
     # (class, region) → (rank, share, the row that gave it)
     best: dict[tuple[str, str], tuple[tuple[int, int], Decimal, int]] = {}
     for offset, row in enumerate(table.rows):
-        number = table.numbers[offset] if table.numbers else table.first_row + offset
+        number = table.numbers[offset]
         where = f"{path} 第{number}行"
 
         def cell(col: int | None, row: list[str] = row) -> str:
@@ -137,13 +137,11 @@ def load_shares(path: Path, catalogue: Catalogue, period: Period) -> list[tuple[
 
 
 def _period(text: str, where: str) -> Period:
-    found = find_period(text)
-    if found is None:
-        raise InputError(
-            f"{where}，period 列：'{text}' 不是季度（is not a quarter）",
-            hint=QUARTER_HINT,
-        )
-    return found
+    """parse_period, its refusal naming the file, row and column."""
+    try:
+        return parse_period(text)
+    except UsageError as exc:
+        raise InputError(f"{where}，period 列：{exc.message}", hint=exc.hint) from None
 
 
 def _region(text: str, where: str) -> str:
@@ -169,7 +167,7 @@ def load_list(path: Path) -> list[str]:
     """
     table = read_text_table(path)
     col = find_header(table.headers, *BY_KEY["credit_code"].aliases)
-    numbers = table.numbers or list(range(table.first_row, table.first_row + len(table.rows)))
+    numbers = table.numbers
     if col is not None:
         cells = [row[col] for row in table.rows]
     elif table.headers and has_shape(normalise.credit_code(table.headers[0]).code):

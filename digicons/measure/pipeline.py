@@ -178,7 +178,6 @@ class Session:
         self.plan = plan(options)
         self.progress = progress
         self.side_warnings: list[RunWarning] = []
-        self._listed: list[str] = []  # the codes of a --partial list file
         self._side_files: dict[str, list[InputFile]] = {side: [] for side in SIDES}
         self._scratch: Path | None = None
         self._con: duckdb.DuckDBPyConnection | None = None
@@ -300,7 +299,7 @@ class Session:
             result = disclose(result, self.catalogue, options.disclosure)
         if options.partial.mode == "list":
             found = run.rows(sql("listed"))
-            result = replace(result, listed=assemble.decode_listed(*found, len(self._listed)))
+            result = replace(result, listed=assemble.decode_listed(*found))
         return replace(
             result,
             warnings=warnings_of(result, options.max_rejected, self.side_warnings),
@@ -358,7 +357,6 @@ class Session:
             else []
         )
         listed = load_list(treatment.file) if treatment.mode == "list" and treatment.file else []
-        self._listed = listed
         con.from_arrow(
             pa.table(
                 {

@@ -273,7 +273,13 @@ def classify_file(
         failed += not isinstance(answer, ClassAnswer)
         rows.append(list(row) + answer_columns(answer))
         answers.append(answer)
-    numbers = table.numbers or list(range(table.first_row, table.first_row + len(rows)))
     return ClassifiedTable(
-        path, table.headers + list(ADDED_COLUMNS), rows, numbers, answers, index, digital, failed
+        path,
+        table.headers + list(ADDED_COLUMNS),
+        rows,
+        table.numbers,
+        answers,
+        index,
+        digital,
+        failed,
     )
