@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from digicons.errors import InputError
+from digicons.measure.partial import DESCRIPTIONS
 from digicons.period import Period, parse_period
 
 
@@ -84,13 +85,29 @@ def _settings(document: dict[str, Any]) -> dict[str, Any]:
     return {
         "单位（unit）": document["unit"],
         "范围（scope）": document.get("scope"),
-        # The treatment's description comes with it (one per mode): it reads in a message.
-        "部分行业处理（partial treatment）": (document.get("partial") or {}).get("description")
-        or document.get("partial_treatment"),
+        # The treatment, in words; not its file: each quarter may bring its own shares or list.
+        "部分行业处理（partial treatment）": DESCRIPTIONS.get(_mode(document), _mode(document)),
         "保密设置（confidentiality）": "未作保密处理"
         if disclosure is None
         else _confidentiality(disclosure),
     }
+
+
+def _mode(document: dict[str, Any]) -> str:
+    return str((document.get("partial") or {}).get("mode") or document.get("partial_treatment"))
+
+
+def _treatment(results: list[Loaded]) -> str:
+    """The treatment for the series' note: its words, and the name of each period's file (once
+    when every period used the same)."""
+    words = DESCRIPTIONS.get(_mode(results[0].document), "")
+    files = {r.period.key: (r.document.get("partial") or {}).get("file") for r in results}
+    named = {period: Path(file).name for period, file in files.items() if file}
+    if not named:
+        return words
+    if len(set(named.values())) == 1 and len(named) == len(files):
+        return f"{words}（{next(iter(named.values()))}）"
+    return f"{words}（{'；'.join(f'{p}：{f}' for p, f in sorted(named.items()))}）"
 
 
 def _confidentiality(disclosure: dict[str, Any]) -> str:
@@ -172,7 +189,7 @@ def build(paths: list[Path]) -> Series:
         unit=str(first["unit"]),
         scope_name=str((first.get("scope") or {}).get("name") or "数字消费"),
         scope_source=str((first.get("scope") or {}).get("source") or ""),
-        treatment=str(((first.get("partial") or {}).get("description")) or ""),
+        treatment=_treatment(results),
         rows=rows,
         files=[r.path for r in results],
         notes=notes,

@@ -269,6 +269,56 @@ def test_series_names_settings_that_differ_in_words(
     assert "None" not in result.stderr and "85.0)" not in result.stderr
 
 
+def test_series_takes_each_quarters_own_shares_file(tmp_path: Path) -> None:
+    # 丁 D (5211, 52*) counts at the share of its quarter's file: 0.4, 0.5, 0.5 of 200, 420 and
+    # 650 千元. Digital: Q1 100 + 50 + 80 + 10 = 240; Q2 250 + 120 + 210 + 30 = 610; Q3 400 +
+    # 200 + 325 + 60 = 985 千元; single quarters 24.0, 37.0, 37.5 万元.
+    paths = []
+    for quarter, share in ((1, "0.4"), (2, "0.5"), (3, "0.5")):
+        shares = tmp_path / f"shares_2024Q{quarter}.csv"
+        shares.write_text(f"minor,share\n50602,{share}\n", encoding="utf-8")
+        out = tmp_path / f"2024Q{quarter}.json"
+        result = runner.invoke(
+            app,
+            [
+                "measure",
+                str(DATA / f"2024Q{quarter}.csv"),
+                *("--partial", "shares", "--partial-file", str(shares)),
+                *("-o", str(tmp_path / f"2024Q{quarter}.xlsx"), "--json", str(out)),
+            ],
+        )
+        assert result.exit_code == 0, result.stderr
+        paths.append(out)
+    document = series(*paths, output=tmp_path / "s.xlsx")
+    total = values(document, "")
+    assert [v["revenue"] for v in total] == pytest.approx([24.0, 61.0, 98.5])
+    assert [v["quarter_revenue"] for v in total] == pytest.approx([24.0, 37.0, 37.5])
+    # The note names each quarter's file: the treatment is one, the files differ.
+    note = openpyxl.load_workbook(tmp_path / "s.xlsx")["大类"]
+    said = " ".join(str(c.value) for row in note.iter_rows() for c in row if c.value)
+    assert "按系数折算" in said
+    assert all(f"shares_2024Q{q}.csv" in said for q in (1, 2, 3)), said
+    listed = tmp_path / "listed.json"
+    names = tmp_path / "list.csv"
+    names.write_text("91110105MC0000004F\n", encoding="utf-8")
+    result = runner.invoke(
+        app,
+        [
+            "measure",
+            str(DATA / "2024Q2.csv"),
+            *("--partial", "list", "--partial-file", str(names)),
+            *("-o", str(tmp_path / "l.xlsx"), "--json", str(listed)),
+        ],
+    )
+    assert result.exit_code == 0, result.stderr
+    refused = runner.invoke(
+        app, ["series", str(paths[0]), str(listed), "-o", str(tmp_path / "x.xlsx")]
+    )
+    assert refused.exit_code == 3 and "按企业名单计入 ≠ 按系数折算" in refused.stderr, (
+        refused.stderr
+    )
+
+
 def test_series_refuses_results_that_do_not_match(tmp_path: Path) -> None:
     q1, _, q3 = measured(tmp_path)
     twice = tmp_path / "again.json"
