@@ -265,3 +265,71 @@ def test_a_confidential_workbook_lists_no_enterprise(tmp_path: Path) -> None:
     assert beside.name in str(sheet["A1"].value) and "不得公开" in str(sheet["A1"].value)
     listed = list(csv.DictReader(beside.open(encoding="utf-8-sig")))
     assert sorted(int(r["行号"]) for r in listed) == [4, 5, 6, 8, 9, 10, 11, 13, 14]
+
+
+@pytest.mark.parametrize("dominated", [True, False])
+def test_a_confidential_run_publishes_no_figure_the_tables_hide(
+    tmp_path: Path, dominated: bool
+) -> None:
+    """Beside the audited tables, 说明 and the JSON carry the reconciliation: revenue read, not
+    digital, rejected (by reason, by file), the file's own 合计 row. One enterprise outside the
+    digital scope (己, 3921: 1,234 千元) and one rejected row (99999: 7,777 千元) are each one
+    unit's figure, and read = digital + not digital + rejected gives them away by subtraction: a
+    confidential run publishes none of them. The digital total is the tables' 合计 cell: shown
+    when that cell is (five even enterprises), hidden when it is (one holds 99.98%)."""
+    first = "1000000" if dominated else "100"
+    digital = [first, "100", "100", "100", "100"]
+    lines = ["统一社会信用代码,单位详细名称,行业代码,区划代码,营业收入,营业收入上年同期"]
+    for n, revenue in enumerate(digital, start=1):
+        lines.append(f"{fixtures.code(f'91110105MB{n:07d}')},企业{n},3911,110105,{revenue},90")
+    lines.append(f"{fixtures.code('91110105MB0000006')},己,3921,110105,1234,1000")
+    lines.append(f"{fixtures.code('91110105MB0000007')},庚,99999,110105,7777,5000")
+    lines.append(",合计,,,9999999,")  # the file's own total, not equal to the rows' sum
+    path = tmp_path / "q.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, fixtures.measure_args(path, "--confidential", "--json", "-"))
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    total = next(r for r in document["rows"] if r["level"] == "total")
+    assert total["suppressed"] is dominated
+    digital_wan = sum(float(r) for r in digital) / 10
+    # Amounts in 万元 that are one unit's data, or give one away: not digital (己), rejected
+    # (庚), read, the 合计 row's figure and the rows' sum it is compared with.
+    read = digital_wan + 123.4 + 777.7
+    secret = {123.4, 777.7, round(read, 2), 999999.9}
+    reconciliation = document["reconciliation"]
+    assert reconciliation["rows_not_digital"] == 1 and reconciliation["rows_rejected"] == 1
+    assert [reconciliation[f"revenue_{k}"] for k in ("read", "not_digital", "rejected")] == [
+        None,
+        None,
+        None,
+    ]
+    assert reconciliation["total_revenue"] is None
+    assert reconciliation["revenue_digital"] == (None if dominated else pytest.approx(digital_wan))
+    assert document["rejects_by_reason"]["industry_code_malformed"] == {
+        "rows": 1,
+        "revenue": None,
+    }
+    (source,) = document["provenance"]["inputs"]
+    assert [source[k] for k in ("revenue_read", "total_revenue", "control_revenue")] == [None] * 3
+    assert document["comparison"]["unmatched_revenue"] is None
+    said = json.dumps(document, ensure_ascii=False)
+    assert "9999999" not in said and "99999.99" not in said
+    # The workbook as printed: no such figure anywhere; 说明 shows × where it withholds one.
+    book = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    numbers = {
+        round(float(value), 1)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if isinstance(value, int | float)
+    }
+    assert numbers & {round(s, 1) for s in secret} == set()
+    assert (round(digital_wan, 1) in numbers) is not dominated
+    notes = [row for row in book["说明"].iter_rows(values_only=True)]
+    rejected = next(row for row in notes if row[0] == "  剔除")
+    assert rejected[3:5] == (1, "×")
+    warned = " ".join(str(row[1]) for row in notes if row[0] == "total_row_mismatch")
+    assert warned and "9999999" not in warned and "9,999,999" not in warned
+    # The operator's screen is not published: it shows the whole reconciliation.
+    assert "777.70" in result.stderr and "9,999,999" in result.stderr

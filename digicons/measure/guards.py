@@ -40,10 +40,16 @@ class RunWarning:
 
     code: str
     message: str
+    # The message a confidential publication carries, when `message` holds a unit's data
+    # (figures, credit codes); the operator's screen always shows `message`.
+    public: str | None = None
 
     def __post_init__(self) -> None:
         if self.code not in WARNINGS:
             raise ValueError(f"unknown warning code {self.code}")
+
+    def published(self, confidential: bool) -> str:
+        return self.public if confidential and self.public is not None else self.message
 
 
 def _amount(value: Decimal) -> str:
@@ -119,23 +125,28 @@ def warnings_of(
         shown = "、".join(listed.missing[:EXAMPLES]) + (
             "等" if len(listed.missing) > EXAMPLES else ""
         )
+        said = (
+            f"{result.treatment.file}：名单的 {listed.codes:,} 个统一社会信用代码中有 "
+            f"{len(listed.missing):,} 个不在部分（*）行业的计入行中（不在输入中、属其他行业或"
+            "被剔除）"
+        )
+        english = "（listed enterprises not counted in partial industries）"
         found.append(
             RunWarning(
-                "list_unmatched",
-                f"{result.treatment.file}：名单的 {listed.codes:,} 个统一社会信用代码中有 "
-                f"{len(listed.missing):,} 个不在部分（*）行业的计入行中（不在输入中、属其他行业或"
-                f"被剔除）：{shown}（listed enterprises not counted in partial industries）",
+                "list_unmatched", f"{said}：{shown}{english}", f"{said}；代码不予公布{english}"
             )
         )
     for source in result.sources:
         control = source.control_revenue
         if control is not None and control != source.revenue_read:
+            english = "（the total row disagrees with the sum of the rows）"
             found.append(
                 RunWarning(
                     "total_row_mismatch",
                     f"{source.path}：{source.control_label}为 {_amount(control)}，"
                     f"各行之和为 {_amount(source.revenue_read)}（{result.input_unit}），两者不符"
-                    "（the total row disagrees with the sum of the rows）",
+                    + english,
+                    f"{source.path}：{source.control_label}与各行之和不符；金额不予公布{english}",
                 )
             )
     return found

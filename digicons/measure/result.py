@@ -290,6 +290,25 @@ class MeasureResult:
     def total(self) -> Cell:
         return self.cells[0]
 
+    @property
+    def confidential(self) -> bool:
+        return self.disclosure is not None
+
+    def unaudited(self, value: Decimal) -> Decimal | None:
+        """An amount outside the audited tables (revenue read, not digital, rejected and by
+        reason, by file, of the 合计 rows, of enterprises unmatched or vanished), in the output
+        unit. A confidential run publishes none: each may be one unit's figure, or give one
+        away by subtraction (read = digital + not digital + rejected), and no audit covers it."""
+        return None if self.confidential else self.convert(value)
+
+    def reconciled(self, status: str) -> Decimal | None:
+        """The reconciliation's revenue of a status, in the output unit, as published: the
+        digital revenue is the tables' 合计 cell, shown when that cell is."""
+        value = self.reconciliation.revenue[status]
+        if status == "digital":
+            return None if self.is_suppressed(self.total) else self.convert(value)
+        return self.unaudited(value)
+
     def level(self, level: str) -> list[Cell]:
         return [c for c in self.cells if c.level == level]
 

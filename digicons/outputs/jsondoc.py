@@ -37,13 +37,14 @@ def _row(result: MeasureResult, cell: Cell) -> dict[str, Any]:
 def result_json(result: MeasureResult) -> dict[str, Any]:
     """The `--json` document, full precision, amounts in the output unit."""
     rec = result.reconciliation
-    reconciliation: dict[str, float | int] = {"rows_read": rec.rows_read}
+    # Amounts outside the audited tables are null in a confidential run (MeasureResult.unaudited).
+    reconciliation: dict[str, float | int | None] = {"rows_read": rec.rows_read}
     reconciliation.update({f"rows_{status}": n for status, n in rec.rows.items()})
-    reconciliation["revenue_read"] = float(result.convert(rec.revenue_read))
+    reconciliation["revenue_read"] = _number(result.unaudited(rec.revenue_read))
     reconciliation["total_rows"] = rec.total_rows
-    reconciliation["total_revenue"] = float(result.convert(rec.total_revenue))
+    reconciliation["total_revenue"] = _number(result.unaudited(rec.total_revenue))
     reconciliation.update(
-        {f"revenue_{status}": float(result.convert(v)) for status, v in rec.revenue.items()}
+        {f"revenue_{status}": _number(result.reconciled(status)) for status in rec.revenue}
     )
     comparison = result.comparison
     quarter = result.quarter
@@ -76,9 +77,9 @@ def result_json(result: MeasureResult) -> dict[str, Any]:
             "source": comparison.source,
             "files": [str(f) for f in comparison.files],
             "unmatched_enterprises": comparison.unmatched_enterprises,
-            "unmatched_revenue": float(result.convert(comparison.unmatched_revenue)),
+            "unmatched_revenue": _number(result.unaudited(comparison.unmatched_revenue)),
             "vanished_enterprises": comparison.vanished_enterprises,
-            "vanished_revenue": float(result.convert(comparison.vanished_revenue)),
+            "vanished_revenue": _number(result.unaudited(comparison.vanished_revenue)),
             "rejected_enterprises": comparison.rejected_enterprises,
             "repeated_rows": comparison.repeated_rows,
         },
@@ -88,7 +89,7 @@ def result_json(result: MeasureResult) -> dict[str, Any]:
             "previous_files": [str(f) for f in quarter.files],
             "enterprises_without_previous": quarter.without_previous,
             "vanished_enterprises": quarter.vanished_enterprises,
-            "vanished_revenue": float(result.convert(quarter.vanished_revenue)),
+            "vanished_revenue": _number(result.unaudited(quarter.vanished_revenue)),
             "rejected_enterprises": quarter.rejected_enterprises,
             "repeated_rows": quarter.repeated_rows,
         },
@@ -109,11 +110,13 @@ def result_json(result: MeasureResult) -> dict[str, Any]:
         },
         "reconciliation": reconciliation,
         "rejects_by_reason": {
-            reason: {"rows": n, "revenue": float(result.convert(revenue))}
+            reason: {"rows": n, "revenue": _number(result.unaudited(revenue))}
             for reason, (n, revenue) in result.rejects_by_reason.items()
         },
         "rows_flagged": result.flagged_rows,
-        "warnings": [{"code": w.code, "message": w.message} for w in result.warnings],
+        "warnings": [
+            {"code": w.code, "message": w.published(result.confidential)} for w in result.warnings
+        ],
         "notes": list(result.notes),
         "provenance": provenance_json(result),
     }
@@ -136,15 +139,15 @@ def provenance_json(result: MeasureResult) -> dict[str, Any]:
                 "size": s.size,
                 "sha256": s.sha256,
                 "rows_read": s.rows_read,
-                "revenue_read": float(result.convert(s.revenue_read)),
+                "revenue_read": _number(result.unaudited(s.revenue_read)),
                 "data_lines": s.data_lines,
                 "blank_lines": s.blank_lines,
                 "swallowed_lines": s.swallowed_lines,
                 "total_rows": s.total_rows,
-                "total_revenue": float(result.convert(s.total_revenue)),
+                "total_revenue": _number(result.unaudited(s.total_revenue)),
                 "control_revenue": None
                 if s.control_revenue is None
-                else float(result.convert(s.control_revenue)),
+                else _number(result.unaudited(s.control_revenue)),
                 "control_label": s.control_label,
             }
             for s in result.sources

@@ -15,7 +15,15 @@ from xlsxwriter.worksheet import Worksheet
 from digicons.inputs.normalise import printable
 from digicons.measure.result import ListMatch, MeasureResult
 from digicons.measure.rules import LABELS
-from digicons.outputs.style import FOOTER, ROW_HEIGHT, SIZE, TEXT_FONT, Styles, lines_needed
+from digicons.outputs.style import (
+    FOOTER,
+    ROW_HEIGHT,
+    SIZE,
+    SUPPRESSED,
+    TEXT_FONT,
+    Styles,
+    lines_needed,
+)
 
 WIDTHS = (26, 16, 12, 12, 10, 10, 12, 10)
 LAST = len(WIDTHS) - 1
@@ -38,8 +46,14 @@ def listed_phrase(listed: ListMatch) -> str:
     return f"名单 {listed.codes:,} 家企业，{listed.found:,} 家在部分（*）行业中计入"
 
 
-def _money(result: MeasureResult, value: Decimal) -> float:
-    return float(round(result.convert(value), 2))
+def _published(value: Decimal | None) -> float | str:
+    """An amount as 说明 prints it (output unit): × when a confidential run withholds it."""
+    return SUPPRESSED if value is None else float(round(value, 2))
+
+
+def _revenue_phrase(result: MeasureResult, value: Decimal) -> str:
+    amount = result.unaudited(value)
+    return "" if amount is None else f"（营业收入 {float(round(amount, 2)):,.2f} {result.unit}）"
 
 
 def write_notes(sheet: Worksheet, styles: Styles, result: MeasureResult) -> None:
@@ -52,6 +66,7 @@ def write_notes(sheet: Worksheet, styles: Styles, result: MeasureResult) -> None
     small = styles.get(font_name="Consolas", font_size=8, align="left", valign="vcenter")
     count = styles.cell("count")
     money = styles.cell("money")
+    symbol = styles.symbol()
     header = styles.header(bottom=1)
 
     def title(text: str) -> None:
@@ -77,13 +92,15 @@ def write_notes(sheet: Worksheet, styles: Styles, result: MeasureResult) -> None
         sheet.merge_range(at.row, 1, at.row, LAST, sha256, small)
         at.row += 1
 
-    def figures(name: str, rows: int | None, revenue: float | None, indent: int = 0) -> None:
+    def figures(name: str, rows: int | None, revenue: float | str | None, indent: int = 0) -> None:
         # The label takes three columns: reasons can be long.
         text = styles.get(font_name=TEXT_FONT, font_size=SIZE, indent=indent, valign="vcenter")
         sheet.merge_range(at.row, 0, at.row, 2, name, text)
         if rows is not None:
             sheet.write_number(at.row, 3, rows, count)
-        if revenue is not None:
+        if isinstance(revenue, str):
+            sheet.merge_range(at.row, 4, at.row, 5, revenue, symbol)
+        elif revenue is not None:
             sheet.merge_range(at.row, 4, at.row, 5, revenue, money)
         at.row += 1
 
@@ -113,7 +130,8 @@ def write_notes(sheet: Worksheet, styles: Styles, result: MeasureResult) -> None
             "上年同期文件（按统一社会信用代码匹配）："
             + "、".join(p.name for p in comparison.files)
             + f"；本期 {comparison.unmatched_enterprises:,} 家企业未匹配"
-            f"（营业收入 {_money(result, comparison.unmatched_revenue):,.2f} {result.unit}），"
+            + _revenue_phrase(result, comparison.unmatched_revenue)
+            + "，"
             f"上年 {comparison.vanished_enterprises:,} 家企业本期未出现，"
             f"{comparison.rejected_enterprises:,} 家本期被剔除"
             + repeated_phrase(comparison.repeated_rows),
@@ -126,7 +144,8 @@ def write_notes(sheet: Worksheet, styles: Styles, result: MeasureResult) -> None
             + "、".join(p.name for p in quarter.files)
             + f"；{quarter.without_previous:,} 家企业上期无数据（按本期累计计入），"
             f"上期 {quarter.vanished_enterprises:,} 家企业本期未出现"
-            f"（营业收入 {_money(result, quarter.vanished_revenue):,.2f} {result.unit}），"
+            + _revenue_phrase(result, quarter.vanished_revenue)
+            + "，"
             f"{quarter.rejected_enterprises:,} 家本期被剔除"
             + repeated_phrase(quarter.repeated_rows),
         )
@@ -175,33 +194,38 @@ def write_notes(sheet: Worksheet, styles: Styles, result: MeasureResult) -> None
     for note in result.notes:
         pair("注", note)
 
-    block(f"三、核对（行数与营业收入全部可追溯；营业收入单位：{result.unit}）")
+    block(
+        f"三、核对（行数全部可追溯；保密发布只列数字消费合计的营业收入，“{SUPPRESSED}”不予公布；"
+        f"营业收入单位：{result.unit}）"
+        if result.confidential
+        else f"三、核对（行数与营业收入全部可追溯；营业收入单位：{result.unit}）"
+    )
     sheet.merge_range(at.row, 0, at.row, 2, "项目", header)
     sheet.write_string(at.row, 3, "行数", header)
     sheet.merge_range(at.row, 4, at.row, 5, "营业收入", header)
     at.row += 1
     rec = result.reconciliation
-    figures("读取", rec.rows_read, _money(result, rec.revenue_read))
-    figures("  数字消费", rec.rows["digital"], _money(result, rec.revenue["digital"]))
-    figures("  非数字消费", rec.rows["not_digital"], _money(result, rec.revenue["not_digital"]))
-    figures("  剔除", rec.rows["rejected"], _money(result, rec.revenue["rejected"]))
+    figures("读取", rec.rows_read, _published(result.unaudited(rec.revenue_read)))
+    figures("  数字消费", rec.rows["digital"], _published(result.reconciled("digital")))
+    figures("  非数字消费", rec.rows["not_digital"], _published(result.reconciled("not_digital")))
+    figures("  剔除", rec.rows["rejected"], _published(result.reconciled("rejected")))
     for key, (rows, revenue) in result.rejects_by_reason.items():
-        figures(LABELS[key], rows, _money(result, revenue), indent=3)
+        figures(LABELS[key], rows, _published(result.unaudited(revenue)), indent=3)
     figures("有质量标记的保留行", result.flagged_rows, None)
     if rec.total_rows:
-        figures("合计行（不计入）", rec.total_rows, _money(result, rec.total_revenue))
+        figures("合计行（不计入）", rec.total_rows, _published(result.unaudited(rec.total_revenue)))
         for source in result.sources:
             if source.control_revenue is not None:
                 # The file's own figure beside the sum of its rows, to compare by eye.
                 figures(
                     f"  {source.path.name} {source.control_label}",
                     None,
-                    _money(result, source.control_revenue),
+                    _published(result.unaudited(source.control_revenue)),
                 )
                 figures(
                     f"  {source.path.name} 各行之和",
                     source.rows_read,
-                    _money(result, source.revenue_read),
+                    _published(result.unaudited(source.revenue_read)),
                 )
 
     block("四、处理选择")
@@ -246,7 +270,7 @@ def write_notes(sheet: Worksheet, styles: Styles, result: MeasureResult) -> None
     if not result.warnings:
         pair("", "无")
     for warning in result.warnings:
-        pair(warning.code, warning.message)
+        pair(warning.code, warning.published(result.confidential))
 
     sheet.set_paper(9)
     sheet.set_portrait()
