@@ -18,6 +18,7 @@ from digicons.scope.catalogue import (
     catalogue_records,
     load_catalogue,
 )
+from digicons.scope.regions import abolished, region_levels
 
 EXAMPLES = [
     ("5292", "40202", False, "5292"),
@@ -228,3 +229,15 @@ def test_catalogue_records_flatten_the_tree(catalogue: Catalogue) -> None:
     assert first["minor_code"] == "10101" and first["patterns"] == "3911"
     retail = next(r for r in records if r["minor_code"] == "50602")
     assert retail["partial"] is True and retail["major_code"] == "5"
+
+
+def test_every_abolished_division_has_a_successor_in_force() -> None:
+    levels = region_levels()
+    changes = abolished()
+    assert len(changes) == 12
+    for change in changes.values():
+        # An old code is no longer in the table of codes in force; its successor is, at the
+        # same level (a county's code to a district's, 北京市县 110200 to 110100).
+        assert change.code not in levels and change.successor in levels, change
+        expected = "city" if change.code.endswith("00") else "county"
+        assert levels[change.successor] == expected, change

@@ -135,13 +135,15 @@ def test_the_bridge_example(tmp_path: Path) -> None:
     assert row["audit"]["upper"] >= 11.65 * 1.1 and row["audit"]["lower"] <= 11.65 * 0.9
 
 
+# Four districts in force (110103 and 110104 were merged into 110101 and 110102 in 2010).
+FOUR_DISTRICTS = ["110101", "110102", "110105", "110106"]
 FOUR_BY_FOUR_SINGLES = {(0, 0), (0, 1), (0, 2), (1, 0), (1, 1), (2, 2), (2, 3), (3, 2), (3, 3)}
 
 
 def four_by_four() -> Plan:
     """sdcTable's counter-example: nine single-enterprise cells; every row and column of the 4 × 4
     table (districts × mediums) holds two of them."""
-    districts = ["110101", "110102", "110103", "110104"]
+    districts = FOUR_DISTRICTS
     mediums = ["101", "102", "103", "104"]
     plan: Plan = {}
     for i, region in enumerate(districts):
@@ -155,7 +157,7 @@ def test_the_four_by_four_counter_example(tmp_path: Path) -> None:
     plan = four_by_four()
     document = protected(tmp_path, plan)
     truth = truth_of(tmp_path, plan)
-    districts = ["110101", "110102", "110103", "110104"]
+    districts = FOUR_DISTRICTS
     mediums = ["101", "102", "103", "104"]
     singles = {(districts[i], mediums[j]) for i, j in FOUR_BY_FOUR_SINGLES}
     # The old rule added nothing to the nine (each row and column already held two), and rows 1

@@ -310,6 +310,31 @@ def test_regions_written_by_name(tmp_path: Path) -> None:
     assert "东城区 → 110101" in note and "南城区" not in note
 
 
+def test_abolished_district_codes_count_in_their_successor(tmp_path: Path) -> None:
+    # Registers keep the codes of districts merged or renamed since: 110103 崇文区 (in 东城区
+    # 110101 since 2010), 110228 密云县 (密云区 110118 since 2015). Each is counted in the
+    # district that holds it now, not as a region of its own, and the note says so.
+    path = firms(
+        tmp_path,
+        "5292,10,110101",
+        "5292,20,110103",
+        "5292,30,110228",
+        "5292,40,110105",
+        header=f"{HEADER},区划代码",
+    )
+    found = run(path)
+    totals = {c.region: c.revenue for c in found.region_cells if c.level == "total"}
+    assert totals == {"110101": 30, "110118": 30, "110105": 40}
+    (note,) = [n for n in found.notes if "撤销" in n]
+    assert "110103（崇文区，2010年）→ 110101 东城区" in note
+    assert "110228（密云县，2015年）→ 110118 密云区" in note
+    # Rolled up to cities, 密云县 (under 110200 北京市县 until 2015) is in 110100 with the rest.
+    cities = run(path, region_level="city")
+    assert {c.region: c.revenue for c in cities.region_cells if c.level == "total"} == {
+        "110100": 100
+    }
+
+
 def test_a_region_code_of_another_length_is_flagged_not_a_region(tmp_path: Path) -> None:
     # A digit lost or typed twice: 11010 or 1101050 would be regions of their own in 地区.
     path = firms(

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from digicons.period import Period, find_period
 from digicons.scope.gbt4754 import INTEGRAL_FLOAT, SPACES, code_text
-from digicons.scope.regions import code_of_name
+from digicons.scope.regions import abolished, code_of_name
 
 _THREE_DIGITS = re.compile(r"[0-9]{3}")
 # Characters no XML document (so no workbook) may hold: C0 controls but tab, newline, return.
@@ -86,16 +86,21 @@ class Region:
 
     code: str
     name: str | None = None
+    abolished: str | None = None  # the code as read, when it is one no longer in force
 
 
 def region(value: str | None) -> Region:
     """`region_code`, and a division written by name read as its code (a name no division or
-    several have stays as written); a placeholder (-, 无, N/A, 000000) is no region."""
+    several have stays as written); a placeholder (-, 无, N/A, 000000) is no region; the code
+    of a division abolished since (110103 崇文区) is read as its successor's (110101 东城区)."""
     code = region_code(value)
     if _PLACEHOLDER.fullmatch(code):
         return Region("")
     if code and not code.isdigit() and (named := code_of_name(code)) is not None:
         return Region(named, code)
+    change = abolished().get(code)
+    if change is not None:
+        return Region(change.successor, abolished=code)
     return Region(code)
 
 

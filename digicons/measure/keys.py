@@ -115,9 +115,10 @@ def judge_keys(
     has_region: bool,
     region_level: str,
     headings: Mapping[int, str],
-) -> tuple[pa.Table, dict[str, str]]:
-    """The `keys` table of the main scan: one row per distinct key, with its verdict; and the
-    regions written by name that it reads as codes (东城区 → 110101), for a note.
+) -> tuple[pa.Table, dict[str, str], set[str]]:
+    """The `keys` table of the main scan: one row per distinct key, with its verdict; for the
+    notes, the regions written by name that it reads as codes (东城区 → 110101), and the codes
+    of abolished divisions it reads as their successors' (110103 → 110101).
 
     `headings`: each file's header of its industry-code column (as `normalise_header` gives it);
     a row that has it for an industry code repeats the header (exports joined one under another).
@@ -125,6 +126,7 @@ def judge_keys(
     industries: dict[str | None, Industry] = {}
     rows: list[dict[str, object]] = []
     named: dict[str, str] = {}
+    replaced: set[str] = set()
     for key_id, (file_idx, industry_raw, region_raw, period_raw) in enumerate(keys):
         industry = industries.get(industry_raw)
         if industry is None:
@@ -133,6 +135,8 @@ def judge_keys(
         region = read.code
         if read.name is not None:
             named[read.name] = region
+        if read.abolished is not None:
+            replaced.add(read.abolished)
         reasons = [] if industry.reason is None else [reason_id(industry.reason)]
         heading = headings.get(file_idx)
         if industry.reason is not None and normalise_header(industry_raw or "") == heading:
@@ -166,4 +170,4 @@ def judge_keys(
                 "key_flags": flags,
             }
         )
-    return pa.Table.from_pylist(rows, schema=KEYS_SCHEMA), named
+    return pa.Table.from_pylist(rows, schema=KEYS_SCHEMA), named, replaced

@@ -67,6 +67,7 @@ from digicons.period import Period, parse_period
 from digicons.resources import slots_of, sql
 from digicons.scope.catalogue import Catalogue, load_catalogue
 from digicons.scope.classify import check_code_table
+from digicons.scope.regions import abolished_note
 from digicons.units import parse_unit
 
 SIDES = ("prior", "previous")  # the allow-list of side views: --prior, --quarter-only
@@ -232,13 +233,15 @@ class Session:
         classes = {a.class_code: a for a in assignments}
         has_region = any("region" in f.columns for f in files)
         headings = {f.index: normalise_header(f.headers[f.columns["industry_code"]]) for f in files}
-        judged, named = judge_keys(
+        judged, named, replaced = judge_keys(
             keys, classes, period, has_region, options.region_level, headings
         )
         con.from_arrow(judged).create("keys")
         if named:
             shown = "、".join(f"{name} → {code}" for name, code in sorted(named.items()))
             self.notes.append(f"区划代码列写的是名称，已按 GB/T 2260 对应为代码：{shown}")
+        if replaced:
+            self.notes.append(abolished_note(replaced))
         self._lookups(con, period)
         self._sides(run, files, period, unit_in)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 
 from digicons.errors import UsageError
@@ -36,6 +38,36 @@ def _codes_by_name() -> dict[str, str | None]:
     for row in _regions():
         found[row["name"]] = None if row["name"] in found else row["code"]
     return found
+
+
+@dataclass(frozen=True)
+class Abolished:
+    """A division code no longer in force, and the division that holds its area now."""
+
+    code: str
+    name: str
+    successor: str
+    year: str
+
+
+@cache
+def abolished() -> dict[str, Abolished]:
+    """Old code → its change, from classification/gbt2260_changes.csv (Beijing's districts and
+    counties merged or made districts since 1986): registers keep the code a unit was given."""
+    return {
+        row["code"]: Abolished(row["code"], row["name"], row["successor"], row["year"])
+        for row in data_rows(resource_dir("classification") / "gbt2260_changes.csv")
+    }
+
+
+def abolished_note(codes: Iterable[str]) -> str:
+    """The note of a run that read codes of abolished divisions as their successors'."""
+    changes = [abolished()[code] for code in sorted(codes)]
+    shown = "、".join(
+        f"{c.code}（{c.name}，{c.year}年）→ {c.successor} {region_name(c.successor)}"
+        for c in changes
+    )
+    return f"区划代码含已撤销或变更的行政区划，已按现行代码汇总：{shown}"
 
 
 def code_of_name(text: str) -> str | None:
