@@ -16,13 +16,16 @@ _FORMS = (
     re.compile(r"(?P<year>[0-9]{4})年(?:1[-—~])?(?P<quarter>[1-4])季度"),
 )
 _MONTH = re.compile(r"(?P<year>[0-9]{4})[-/]?(?P<month>03|06|09|12)")
-_CHINESE_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4}
+_CHINESE_QUARTER = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
 _EXTRA_FORMS = (
     # 2024年1-9月 (cumulative to September), 2024年9月, 2024.09
     re.compile(r"(?P<year>[0-9]{4})年(?:1[-—~至])?(?P<month>[0-9]{1,2})月"),
     re.compile(r"(?P<year>[0-9]{4})\.(?P<month>[0-9]{2})"),
     # 2024年三季度, 2024年第三季度, 2024年第3季度
     re.compile(r"(?P<year>[0-9]{4})年第?(?P<quarter>[一二三四1-4])季度"),
+    # January to the end of a quarter in words: 2024年前三季度, 2024年前两季度, 2024年上半年
+    re.compile(r"(?P<year>[0-9]{4})年?前(?P<quarter>[两二三2-3])个?季度"),
+    re.compile(r"(?P<year>[0-9]{4})年?(?P<half>上半年)"),
     # A date in the period's last month, as spreadsheets and databases export it: 2024-09-30,
     # 2024/9/30, 2024-09-30T00:00:00 (an Excel date cell), 2024-09-30 00:00:00.
     re.compile(
@@ -35,6 +38,8 @@ _SPACE = re.compile(r"\s+")
 # the words of a single quarter or month (本季, 当月).
 _MONTH_SPAN = re.compile(r"(?<![0-9])(?P<first>[0-9]{1,2})月?[-—~至](?P<last>[0-9]{1,2})月")
 _QUARTER_SPAN = re.compile(r"(?P<first>[1-4一二三四])[-—~至](?P<last>[1-4一二三四])季")
+# The first quarters of a year in words: 前三季度, 前两季度, 上半年 (January to June).
+_FIRST_QUARTERS = re.compile(r"前(?P<last>[两二三2-3])个?季度|(?P<half>上半年)")
 _SINGLE_QUARTER = re.compile(r"本季|当季|单季")
 _SINGLE_MONTH = re.compile(r"本月|当月")
 
@@ -92,7 +97,7 @@ def find_period(text: str) -> Period | None:
         if "month" in found:
             month = int(found["month"])
             return Period(int(found["year"]), month // 3) if month in (3, 6, 9, 12) else None
-        quarter = found["quarter"]
+        quarter = "2" if found.get("half") else found["quarter"]
         return Period(int(found["year"]), _CHINESE_QUARTER.get(quarter) or int(quarter))
     return None
 
@@ -107,6 +112,10 @@ def other_span(text: str, period: Period) -> str | None:
     for match in _QUARTER_SPAN.finditer(value):
         first, last = (_CHINESE_QUARTER.get(q) or int(q) for q in match.group("first", "last"))
         if (first, last) != (1, period.quarter):
+            return match.group(0)
+    for match in _FIRST_QUARTERS.finditer(value):
+        last = 2 if match["half"] else _CHINESE_QUARTER.get(match["last"]) or int(match["last"])
+        if last != period.quarter:
             return match.group(0)
     single = _SINGLE_MONTH.search(value) or (
         _SINGLE_QUARTER.search(value) if period.quarter != 1 else None
@@ -129,5 +138,5 @@ def parse_period(text: str) -> Period:
         return found
     raise UsageError(
         f"报告期 '{text}' 不是季度（period '{text}' is not a quarter）",
-        hint="请写作 2024Q3（也可写 2024年1-3季度、2024年第三季度、202409）。",
+        hint="请写作 2024Q3（也可写 2024年1-3季度、2024年前三季度、2024年第三季度、202409）。",
     )

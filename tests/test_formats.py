@@ -23,6 +23,7 @@ from digicons.inputs.headers import title_units
 from digicons.inputs.normalise import period as period_of
 from digicons.measure import MeasureOptions, MeasureResult, measure
 from digicons.outputs.jsondoc import result_json
+from digicons.period import parse_period
 from tests import fixtures
 
 DATA = Path(__file__).parent / "data"
@@ -517,6 +518,9 @@ def test_a_money_unit_digicons_does_not_know_is_refused(
         ("", "营业收入（本季）", "本季"),
         ("", "营业收入（1-2季度）", "1-2季度"),
         ("", "营业收入,营业收入上年同期（1-6月）", "1-6月"),
+        ("2024年上半年 企业营业收入", "营业收入", "2024年上半年"),
+        ("", "营业收入（上半年）", "上半年"),
+        ("", "营业收入（前两季度）", "前两季度"),
     ],
 )
 def test_a_file_that_names_another_span_than_the_period_is_refused(
@@ -552,6 +556,7 @@ def test_a_header_named_with_columns_is_taken_at_the_users_word(tmp_path: Path) 
         ("2024年1-9月 企业营业收入（上年同期为2023年1-9月）", "营业收入"),
         ("2024年三季度", "营业收入（1-9月，千元）"),
         ("报出日期：2024年10月15日", "营业收入（本年累计）,营业收入（上年同期）"),
+        ("2024年前三季度 企业营业收入", "营业收入（前三季度）"),
     ],
 )
 def test_a_file_that_names_the_period_is_read(tmp_path: Path, title: str, header: str) -> None:
@@ -656,6 +661,9 @@ def test_numeric_codes_are_not_matched_with_last_year(tmp_path: Path) -> None:
         "2024-09-30",
         "2024/9/30",
         "2024-09-30 00:00:00",
+        # January to September in words, as reports title them
+        "2024年前三季度",
+        "2024年前3季度",
     ],
 )
 def test_period_forms(tmp_path: Path, text: str) -> None:
@@ -665,6 +673,16 @@ def test_period_forms(tmp_path: Path, text: str) -> None:
     # --period reads the forms a 报告期 cell may take (its own hint names 2024年第三季度).
     given = measure(MeasureOptions([small_file(tmp_path, f"{fixtures.A},甲,5292,10")], period=text))
     assert given.period.key == "2024Q3" and given.total.revenue == 10
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [("2024年上半年", "2024Q2"), ("2024上半年", "2024Q2"), ("2024年前两季度", "2024Q2")],
+)
+def test_the_first_half_year_in_words(tmp_path: Path, text: str, key: str) -> None:
+    path = small_file(tmp_path, f"{fixtures.A},甲,5292,10,{text}", header=f"{HEADER},报告期")
+    assert measure(MeasureOptions([path])).period.key == key
+    assert parse_period(text).key == key
 
 
 def sheet_file(path: Path, rows: list[list[object]], merged: tuple[str, ...] = ()) -> Path:
