@@ -335,3 +335,33 @@ def test_a_confidential_run_publishes_no_figure_the_tables_hide(
     assert warned and "9999999" not in warned and "9,999,999" not in warned
     # The operator's screen is not published: it shows the whole reconciliation.
     assert "777.70" in result.stderr and "9,999,999" in result.stderr
+
+
+def test_the_hidden_share_is_not_published_when_the_total_is_hidden(tmp_path: Path) -> None:
+    """One enterprise holds 100,000 of 100,330 千元: the 合计 is hidden (dominance), and so is
+    its medium 101; medium 102 (100 + 110 + 120) is visible. Were the share of revenue hidden
+    published (99.67%), the total would follow from it: 330 ÷ (1 − 0.9967). With the total
+    visible the share says nothing new (the total less the visible cells); with it hidden, it is
+    not published."""
+    plan: Plan = {("110101", "101"): [100000], ("110101", "102"): [100, 110, 120]}
+    document = protected(tmp_path, plan)
+    total = next(r for r in document["rows"] if r["level"] == "total")
+    assert total["suppressed"] and total["revenue"] is None
+    assert document["disclosure"]["hidden_revenue_pct"] == {"minor": None, "region_medium": None}
+    notes = openpyxl.load_workbook(tmp_path / "t.xlsx")["说明"]
+    said = next(str(row[1]) for row in notes.iter_rows(values_only=True) if row[0] == "隐蔽单元格")
+    assert "%" not in said.split("保护水平")[1].replace("10%", ""), said
+    assert "合计隐蔽" in said
+    visible: Plan = {
+        ("110101", "101"): [100],
+        ("110101", "102"): [100, 110, 120],
+        ("110101", "103"): [200, 210, 220],
+    }
+    shown = protected(tmp_path, visible)
+    truth = {r["code"]: r["revenue"] for r in truth_of(tmp_path, visible)["rows"]}
+    hidden = sum(
+        truth[r["code"]] for r in shown["rows"] if r["level"] == "minor" and r["suppressed"]
+    )
+    assert 0 < hidden < truth[""]  # the total is visible, and 101 with a cell protecting it hidden
+    share = shown["disclosure"]["hidden_revenue_pct"]["minor"]
+    assert share == pytest.approx(hidden / truth[""] * 100)

@@ -103,7 +103,7 @@ def result_json(result: MeasureResult) -> dict[str, Any]:
             "primary_cells": len(result.audit.primary) if result.audit else None,
             "secondary_cells": len(result.audit.secondary) if result.audit else None,
             "hidden_revenue_pct": {
-                table: float(share) for table, share in result.audit.hidden_share.items()
+                table: _number(share) for table, share in result.audit.hidden_share.items()
             }
             if result.audit
             else None,

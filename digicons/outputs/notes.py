@@ -244,7 +244,8 @@ def write_notes(sheet: Worksheet, styles: Styles, result: MeasureResult) -> None
         audit = result.audit
         tables = {"minor": "小类表", "region_medium": "地区×中类表"}
         shares = "，".join(
-            f"{tables[name]} {share:.1f}%" for name, share in audit.hidden_share.items()
+            f"{tables[name]} " + ("不予公布（合计隐蔽）" if share is None else f"{share:.1f}%")
+            for name, share in audit.hidden_share.items()
         )
         pair(
             "隐蔽单元格",

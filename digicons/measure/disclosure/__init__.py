@@ -42,25 +42,28 @@ class DisclosureAudit:
     secondary: frozenset[CellKey]
     # (cell, measure) → (lower, upper) in the input unit; None where unbounded
     intervals: dict[tuple[CellKey, str], tuple[float | None, float | None]]
-    hidden_share: dict[str, Decimal]  # table → % of its total revenue in hidden cells
+    # table → % of the total revenue in hidden cells; None when the total is hidden itself
+    hidden_share: dict[str, Decimal | None]
 
 
 def _finite(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _shares(result: MeasureResult, hidden: frozenset[CellKey]) -> dict[str, Decimal]:
-    """Per table of finest cells: the share of the total revenue that is hidden."""
+def _shares(result: MeasureResult, hidden: frozenset[CellKey]) -> dict[str, Decimal | None]:
+    """Per table of finest cells: the share of the total revenue that is hidden. None when the
+    total is hidden: the visible cells' sum and the share would give it (visible ÷ (1 − share)).
+    With the total published, the share tells nothing new (the total less the visible cells)."""
     total = result.total.revenue
     tables = {
         "minor": [c for c in result.cells if c.level == "minor"],
         "region_medium": [c for c in result.region_cells if c.level == "medium"],
     }
-    shares = {}
+    shares: dict[str, Decimal | None] = {}
     for name, cells in tables.items():
         if cells and total > 0:
             hidden_revenue = sum((c.revenue for c in cells if c.key in hidden), Decimal(0))
-            shares[name] = hidden_revenue / total * 100
+            shares[name] = None if result.total.key in hidden else hidden_revenue / total * 100
     return shares
 
 
