@@ -365,3 +365,22 @@ def test_the_hidden_share_is_not_published_when_the_total_is_hidden(tmp_path: Pa
     assert 0 < hidden < truth[""]  # the total is visible, and 101 with a cell protecting it hidden
     share = shown["disclosure"]["hidden_revenue_pct"]["minor"]
     assert share == pytest.approx(hidden / truth[""] * 100)
+
+
+def test_a_visible_cell_gives_no_ratio_to_a_hidden_total(tmp_path: Path) -> None:
+    """The 合计 of 100,330 千元 is hidden (dominance); medium 102 (330) is not. Its share of the
+    total (0.3289%) would give the total back, 330 ÷ 0.003289, and with it the one enterprise
+    of 101 (100,000): a visible cell publishes no share, share change, 拉动 or 贡献率 of a hidden
+    total, in the category tables and the region tables alike."""
+    plan: Plan = {("110101", "101"): [100000], ("110101", "102"): [100, 110, 120]}
+    document = protected(tmp_path, plan)
+    ratios = ("share_pct", "share_change_pp", "pull_pp", "contribution_pct")
+    for rows in (document["rows"], document["regions"]["rows"]):
+        medium = next(r for r in rows if r["code"] == "102")
+        assert not medium["suppressed"] and medium["revenue"] == pytest.approx(33.0)
+        assert medium["yoy_pct"] == pytest.approx(0.0)  # its own growth: the cell alone
+        assert [medium[k] for k in ratios] == [None] * 4
+    sheet = openpyxl.load_workbook(tmp_path / "t.xlsx")["中类"]
+    row = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "102")
+    assert row[3] == pytest.approx(33.0) and all(v in ("×", "—", None) for v in row[7:])
+    assert "0.3" not in " ".join(str(v) for v in row[7:])

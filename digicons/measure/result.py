@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 STATUSES = ("digital", "not_digital", "rejected")
 TOTAL = "total"  # a 合计 row of an export: no enterprise, kept out of every count
 ZERO = Decimal(0)
+# The figures of a cell that divide by its total (合计, or its region's): none is published while
+# that total is hidden, or the ratio would give the total back (33 ÷ 0.3289%).
+RATIOS_OF_TOTAL = ("share_pct", "share_change_pp", "pull_pp", "contribution_pct")
 CellKey = tuple[str | None, str]  # (region, category code); region None: all regions; "" total
 Values = dict[str, Decimal | int | None]
 
@@ -345,4 +348,13 @@ class MeasureResult:
             values["revenue_upper"] = self.convert(cell.upper_revenue)
         if self.is_suppressed(cell):
             return dict.fromkeys(values)
+        if self.is_suppressed(total):
+            values.update(dict.fromkeys(RATIOS_OF_TOTAL))
         return values
+
+    def withheld(self, cell: Cell, key: str) -> bool:
+        """Whether a figure of a cell is hidden for confidentiality: the cell is, or the figure
+        is a ratio to a total that is."""
+        return self.is_suppressed(cell) or (
+            key in RATIOS_OF_TOTAL and self.is_suppressed(self._total_of(cell))
+        )

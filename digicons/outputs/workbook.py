@@ -105,7 +105,7 @@ def needs_issue_file(result: MeasureResult) -> bool:
 
 def figure(result: MeasureResult, cell: Cell, values: Values, key: str, kind: str) -> object:
     """What a figure cell shows: its value rounded as printed, or a symbol."""
-    if result.is_suppressed(cell):
+    if result.withheld(cell, key):
         return SUPPRESSED
     value = values.get(key)
     if value is None:
