@@ -269,7 +269,12 @@ def print_company(answer: CompanyAnswer) -> None:
             card.add_row("小类", f"{minor.code} {minor.name}{star}")
             if row.partial:
                 treatment = answer.result.treatment.description
-                card.add_row("部分行业", f"{treatment}：计入 {float(row.weight) * 100:g}%")
+                counted = (
+                    ""
+                    if row.revenue is None or row.weight == 1
+                    else f"，即 {row.revenue * row.weight:,.2f}"
+                )
+                card.add_row("部分行业", f"{treatment}：计入 {float(row.weight) * 100:g}%{counted}")
             card.add_row("中类", f"{medium.code} {medium.name}")
             card.add_row("大类", f"{major.code} {major.name}")
             card.add_row("匹配规则", row.pattern or "—")

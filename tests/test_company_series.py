@@ -141,7 +141,8 @@ def test_company_weighs_as_measure_treats_partial_industries(tmp_path: Path) -> 
     minor = next(c for c in found["cells"] if c["level"] == "minor")
     assert minor["share_pct"] == pytest.approx(100.0)
     shown = company(*given, "--partial-file", str(shares))
-    assert "按系数折算" in shown.stdout and "计入 40%" in shown.stdout
+    # The share and what it comes to: 40% of 65.00 万元.
+    assert "按系数折算" in shown.stdout and "计入 40%，即 26.00" in shown.stdout
     excluded = company("丁百货", "--in", str(DATA / "2024Q3.csv"), "--partial", "exclude", "--json")
     (found,) = json.loads(excluded.stdout)
     assert (found["status"], found["weight"], found["cells"]) == ("not_digital", 0.0, [])
