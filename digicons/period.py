@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from digicons.errors import UsageError
+from digicons.text import compact
 
 # Every form of a quarter that --period, a 报告期 cell or a shares file's period may take (after
 # NFKC, spaces removed): 2024Q3, 2024-Q3, 2024年3季度, 2024年1-3季度, 202409, 2024-09, …
@@ -33,7 +33,6 @@ _EXTRA_FORMS = (
         r"(?:T?00:00(?::00)?)?"
     ),
 )
-_SPACE = re.compile(r"\s+")
 # Words in a header or title row about the months its figures cover: 1-6月, 7月-9月, 1-2季度, and
 # the words of a single quarter or month (本季, 当月).
 _MONTH_SPAN = re.compile(r"(?<![0-9])(?P<first>[0-9]{1,2})月?[-—~至](?P<last>[0-9]{1,2})月")
@@ -72,14 +71,9 @@ class Period:
         return f"{self.year}年第{self.quarter}季度"
 
 
-def _compact(text: str) -> str:
-    """NFKC, without spaces anywhere: the form the patterns of this module read."""
-    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
-
-
 def find_period(text: str) -> Period | None:
     """The quarter a text names (cumulative from January), or None when it names none."""
-    value = _compact(text)
+    value = compact(text)
     for form in _FORMS:
         match = form.fullmatch(value)
         if match:
@@ -105,7 +99,7 @@ def find_period(text: str) -> Period | None:
 def other_span(text: str, period: Period) -> str | None:
     """The words of a header or title row saying that its figures cover other months than
     January to the end of `period` (1-6月 or 本季 in a 2024Q3 run), or None."""
-    value = _compact(text)
+    value = compact(text)
     for match in _MONTH_SPAN.finditer(value):
         if (int(match["first"]), int(match["last"])) != (1, 3 * period.quarter):
             return match.group(0)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import unicodedata
 from decimal import Decimal
 
 from digicons.errors import UsageError
+from digicons.text import compact
 
 UNITS: dict[str, Decimal] = {
     "元": Decimal(1),
@@ -40,7 +40,7 @@ def parse_unit(text: str) -> str:
 def number_text(text: str) -> tuple[str, bool]:
     """A number as people write it, without spaces or full-width forms (' ３５ ％ ' → '35'), and
     whether it ended with a percent sign."""
-    plain = unicodedata.normalize("NFKC", text).replace(" ", "")
+    plain = compact(text)
     return plain.removesuffix("%"), plain.endswith("%")
 
 

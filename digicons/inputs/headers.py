@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from digicons.errors import UsageError
+from digicons.text import compact
 
 
 @dataclass(frozen=True)
@@ -81,11 +81,6 @@ _MONEY = rf"(?:人民币)?({_UNIT})(?:人民币)?"
 _TRAILING_UNIT = re.compile(rf"(?<=.)/?{_MONEY}$")
 _UNIT_TOKEN = re.compile(rf"{_MONEY}")
 _SEPARATORS = re.compile(r"[,、/;:]")
-_SPACES = re.compile(r"[\s\u3000]+")
-
-
-def _compact(header: str) -> str:
-    return _SPACES.sub("", unicodedata.normalize("NFKC", header.replace("\ufeff", "")))
 
 
 def _bare(text: str) -> str:
@@ -100,21 +95,21 @@ def _worded(text: str) -> str:
     return _TRAILING_UNIT.sub("", _BRACKETED.sub(words, text)).lower()
 
 
-_KNOWN = frozenset(_bare(_compact(alias)) for column in COLUMNS for alias in column.aliases)
+_KNOWN = frozenset(_bare(compact(alias)) for column in COLUMNS for alias in column.aliases)
 
 
 def normalise_header(header: str) -> str:
     """The comparable form of a header: NFKC, no spaces, no BOM, no unit, lower case; bracketed
     words kept when they make a known name (营业收入（上年同期） → 营业收入上年同期), else left
     out (统一社会信用代码（18位） → 统一社会信用代码)."""
-    text = _compact(header)
+    text = compact(header)
     worded = _worded(text)
     return worded if worded in _KNOWN else _bare(text)
 
 
 def header_units(header: str) -> set[str]:
     """The money units a header names: 万元 in 营业收入（万元，本年累计） or 营业收入/万元."""
-    text = _compact(header)
+    text = compact(header)
     found = {
         match.group(1)
         for group in _BRACKETED.findall(text)
@@ -134,7 +129,7 @@ def title_units(lines: Sequence[str]) -> set[str]:
     """The money units the title rows above a header name (单位：万元)."""
     found: set[str] = set()
     for line in lines:
-        found.update(_TITLE_UNIT.findall(_compact(line)))
+        found.update(_TITLE_UNIT.findall(compact(line)))
     return found
 
 
