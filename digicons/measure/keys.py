@@ -18,10 +18,10 @@ from digicons.inputs.headers import normalise_header
 from digicons.measure.rules import flag_bit, reason_id
 from digicons.period import Period
 from digicons.scope.catalogue import Assignment
+from digicons.scope.regions import is_region_code
 
 _CODE = re.compile(r"[A-Z]?[0-9]{4}")
 _LETTERED = re.compile(r"[A-Z][0-9]{4}")
-_SIX_DIGITS = re.compile(r"[0-9]{6}")
 
 RawKey = tuple[int, str | None, str | None, str | None]  # file, industry, region, period
 
@@ -68,7 +68,7 @@ def _touches_scope(group: str, classes: Mapping[str, Assignment]) -> bool:
 
 def region_key(region: str, level: str) -> str:
     """6-digit codes rolled up to XX0000 (province) or XXXX00 (city); anything else unchanged."""
-    if not _SIX_DIGITS.fullmatch(region) or level == "county":
+    if not is_region_code(region) or level == "county":
         return region
     return region[:4] + "00" if level == "city" else region[:2] + "0000"
 

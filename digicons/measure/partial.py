@@ -15,6 +15,7 @@ from digicons.inputs.headers import BY_KEY, find_header
 from digicons.measure.creditcode import has_shape
 from digicons.period import Period, parse_period
 from digicons.scope.catalogue import Catalogue
+from digicons.scope.regions import is_region_code
 from digicons.units import number_text
 
 MODES = ("full", "exclude", "shares", "list")
@@ -149,7 +150,7 @@ def _region(text: str, where: str) -> str:
     if not text:
         return ""
     code = normalise.region(text).code
-    if not (len(code) == 6 and code.isascii() and code.isdigit()):
+    if not is_region_code(code):
         raise InputError(
             f"{where}，region 列：'{text}' 不是区划代码，也不是能唯一确定的区划名称"
             "（is no region code or name of one division）",

@@ -40,6 +40,11 @@ def _codes_by_name() -> dict[str, str | None]:
     return found
 
 
+def is_region_code(code: str) -> bool:
+    """Six ASCII digits: the form of a county's, city's or province's code (GB/T 2260)."""
+    return len(code) == 6 and code.isascii() and code.isdigit()
+
+
 @dataclass(frozen=True)
 class Abolished:
     """A division code no longer in force, and the division that holds its area now."""
