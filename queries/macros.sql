@@ -7,7 +7,8 @@
 -- total_code(): a credit-code cell that labels a total row (合计 in the first column): only a
 --   code of another length than 18 can, so most codes never reach the regular expression.
 -- footer_text(): the first words of the notes and signatures under a report (注：, 单位负责人：).
--- amount(): text as exported (spaces, thousands separators, full-width digits) to an exact decimal,
+-- amount(): text as exported (spaces, thousands separators, full-width digits, a currency sign,
+--   negatives in brackets) to an exact decimal,
 --   NULL if not a number (the rule stated plainly: tests/test_properties.py, _amount_reference).
 CREATE OR REPLACE TEMP MACRO blank(x) AS
     x IS NULL OR (
@@ -56,16 +57,23 @@ CREATE OR REPLACE TEMP MACRO amount(x) AS
         -- normalised text is written once: DuckDB computes a repeated subexpression for every
         -- row, before coalesce() could skip it (the clean 10M rows took 10 times as long);
         -- regexp_extract() gives '' (no number) when a comma does not separate thousands.
-        -- A currency sign may lead the number (¥1,234.50, a currency format exported as text).
+        -- A currency sign may lead the number (¥1,234.50, a currency format exported as text);
+        -- a number in brackets is negative ((1,234.50), a format with negatives in brackets).
         TRY_CAST(
             replace(
                 replace(
                     regexp_extract(
                         regexp_replace(
-                            translate(x, '０１２３４５６７８９．－＋，−￥', '0123456789.-+,-¥'),
-                            '[\s\x{a0}\x{3000}\x{200b}-\x{200d}\x{2060}\x{feff}]',
-                            '',
-                            'g'
+                            regexp_replace(
+                                translate(
+                                    x, '０１２３４５６７８９．－＋，−￥（）', '0123456789.-+,-¥()'
+                                ),
+                                '[\s\x{a0}\x{3000}\x{200b}-\x{200d}\x{2060}\x{feff}]',
+                                '',
+                                'g'
+                            ),
+                            '^[(](.*)[)]$',
+                            '-\1'
                         ),
                         '^[+-]?¥?[0-9]{1,3}(,[0-9]{3})+([.][0-9]*)?$|^[^,¥]*$|^[+-]?¥[^,¥]*$',
                         0

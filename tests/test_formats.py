@@ -176,6 +176,18 @@ def test_amounts_in_a_currency_format(tmp_path: Path) -> None:
     assert found.rejects_by_reason == {"revenue_not_numeric": (1, Decimal(0))}
 
 
+def test_negative_amounts_in_parentheses(tmp_path: Path) -> None:
+    # A number format with negatives in brackets (会计专用, or (1,234.10) among Excel's number
+    # formats) exports a negative as (1,234.50): it is -1234.50, kept and flagged as negative. A
+    # sign inside the brackets, or brackets around no number, is no amount.
+    path = firms(tmp_path, '5292,"(1,234.50)"', "5292,（１２）", "5292,2000", "5292,(-3)")
+    found = run(path)
+    assert found.total.revenue == Decimal("2000") - Decimal("1234.50") - 12
+    negative = [i for i in found.issues if "revenue_negative" in i.flags]
+    assert [i.values["revenue"] for i in negative] == ["(1,234.50)", "（１２）"]
+    assert found.rejects_by_reason == {"revenue_not_numeric": (1, Decimal(0))}
+
+
 def test_codes_wrapped_as_excel_text_formulas(tmp_path: Path) -> None:
     # Systems write ="0111" into CSV so that Excel keeps the leading zeros.
     path = small_file(

@@ -145,10 +145,13 @@ def _amount_reference(text: str) -> Decimal | None:
     invisible characters, a leading currency sign and thousands separators dropped, then an
     exact decimal (4 places, as DECIMAL(18, 4))."""
     ascii_text = text.translate(
-        str.maketrans("０１２３４５６７８９．－＋，−￥", "0123456789.-+,-¥")
+        str.maketrans("０１２３４５６７８９．－＋，−￥（）", "0123456789.-+,-¥()")
     )
     invisible = "\xa0\u3000\u200b\u200c\u200d\u2060\ufeff"
     spaced = "".join(c for c in ascii_text if not (c.isspace() or c in invisible))
+    # A number in brackets is negative, as number formats with negatives in brackets show it.
+    if bracketed := re.fullmatch(r"\((.*)\)", spaced):
+        spaced = "-" + bracketed.group(1)
     # A currency sign may lead the number, after its sign; anywhere else it makes no number.
     if signed := re.fullmatch(r"([+-]?)¥(.*)", spaced):
         spaced = signed.group(1) + signed.group(2)
@@ -176,7 +179,7 @@ amount_texts = st.one_of(
     st.decimals(min_value=0, max_value=10**6, places=0).map(
         lambda d: str(d).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
     ),
-    st.text(alphabet="0123456789,. \u3000-\u200b\ufeff¥￥", max_size=12),
+    st.text(alphabet="0123456789,. \u3000-\u200b\ufeff¥￥()（）", max_size=12),
 )
 
 
@@ -185,6 +188,7 @@ amount_texts = st.one_of(
 @example([".00005", "-0.00005", "1.00015"])  # a fifth decimal of 5: rounded away from zero
 @example(["1,5", "1234,5", "1 234,5", "12,34,567", "1,234,567.5", "-1,234", "１，２３４", ",123"])
 @example(["¥1,234.50", "￥12", " ¥ 5 ", "-¥3", "12¥"])  # a currency format exported as text
+@example(["(1,234.50)", "（12）", "( 5 )", "(-3)", "(¥7)", "((1))", "()", "(1", "1)"])
 def test_sql_amount_rule_is_the_plain_rule(texts: list[str]) -> None:
     """The SQL macro's fast tiers (plain cast, then thousands separators) never change a result."""
     import duckdb
