@@ -325,7 +325,7 @@ class MeasureResult:
         return sorted(self._region_totals)
 
     def values(self, cell: Cell) -> Values:
-        """A cell's published figures (amounts in the output unit); all None when suppressed."""
+        """A cell's published figures (amounts in the output unit); None where `withheld`."""
         total = self._total_of(cell)
         values: Values = {
             "enterprises": cell.enterprises,
@@ -346,11 +346,7 @@ class MeasureResult:
         if self.bounds:
             values["revenue_lower"] = self.convert(cell.lower_revenue)
             values["revenue_upper"] = self.convert(cell.upper_revenue)
-        if self.is_suppressed(cell):
-            return dict.fromkeys(values)
-        if self.is_suppressed(total):
-            values.update(dict.fromkeys(RATIOS_OF_TOTAL))
-        return values
+        return {k: None if self.withheld(cell, k) else v for k, v in values.items()}
 
     def withheld(self, cell: Cell, key: str) -> bool:
         """Whether a figure of a cell is hidden for confidentiality: the cell is, or the figure
