@@ -415,7 +415,7 @@ def measure(
     from digicons.measure.partial import parse_treatment
     from digicons.outputs import check_outputs, write_all
     from digicons.outputs.jsondoc import result_json
-    from digicons.outputs.measured import default_workbook, plan_measure_outputs
+    from digicons.outputs.measured import beside_workbook, default_workbook, plan_measure_outputs
     from digicons.scope.regions import parse_level
 
     rules = None
@@ -441,8 +441,12 @@ def measure(
         *expand_inputs([*inputs, *(prior or []), *(quarter_only or [])]).paths,
         *(p for p in (partial_file, reading.codes.source if reading.codes else None) if p),
     ]
-    planned = [(p, kind) for p, kind in ((output, "workbook"), (json_file, "json")) if p]
-    planned += [(rejects, "rejects")] if rejects else []
+    # The default workbook's name is known when --period is given; else after reading.
+    workbook = output or (
+        default_workbook(parse_period(options.period)) if options.period else None
+    )
+    planned = beside_workbook(workbook) if workbook else []
+    planned += [(p, kind) for p, kind in ((json_file, "json"), (rejects, "rejects")) if p]
     check_outputs(planned, protected, overwrite=overwrite)
     with console.stderr.status("measuring…") as status:
         result = run_measure(options, progress=_watch(status.update))
@@ -452,7 +456,7 @@ def measure(
     try:
         document = result_json(result)
         outputs = plan_measure_outputs(
-            result, document, output or default_workbook(result), json_file, rejects
+            result, document, output or default_workbook(result.period), json_file, rejects
         )
         files = write_all(outputs, protected, overwrite=overwrite)
     finally:

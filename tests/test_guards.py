@@ -433,6 +433,33 @@ def test_a_file_digicons_did_not_write_is_not_overwritten(
     assert target.read_bytes() != before
 
 
+@pytest.mark.parametrize("given", [True, False])
+def test_someone_elses_file_in_an_outputs_place_is_refused_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, given: bool
+) -> None:
+    # The list beside the workbook (t-数据质量.csv) and the default workbook's name
+    # (digicons-2024Q3.xlsx without -o) are known before the run: a file of someone else's
+    # there is refused before minutes of work, not after them.
+    path = fixtures.write_csv(tmp_path / "q.csv")
+    monkeypatch.chdir(tmp_path)
+    theirs = tmp_path / ("t-数据质量.csv" if given else "digicons-2024Q3.xlsx")
+    if given:
+        theirs.write_text("我的核查记录\n", encoding="utf-8")
+    else:
+        fixtures.write_xlsx(theirs)
+    before = theirs.read_bytes()
+
+    def measured(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("measured before refusing")
+
+    monkeypatch.setattr("digicons.measure.measure", measured)
+    extra = ["-o", str(tmp_path / "t.xlsx")] if given else []
+    refused = invoke("measure", str(path), "-p", "2024Q3", *extra)
+    assert refused.exit_code == 2, refused.stderr
+    assert theirs.name in refused.stderr and "--overwrite" in refused.stderr
+    assert theirs.read_bytes() == before
+
+
 def test_a_second_run_replaces_what_the_first_wrote(tmp_path: Path) -> None:
     path = fixtures.write_csv(tmp_path / "q.csv")
     outputs = ["--json", str(tmp_path / "r.json"), "--rejects", str(tmp_path / "r.csv")]

@@ -11,14 +11,22 @@ from digicons.outputs import Output
 from digicons.outputs.issues import write_rejects_csv
 from digicons.outputs.jsondoc import write_json
 from digicons.outputs.workbook import needs_issue_file, write_workbook
+from digicons.period import Period
 
 
-def default_workbook(result: MeasureResult) -> Path:
-    return Path(f"digicons-{result.period.key}.xlsx")
+def default_workbook(period: Period) -> Path:
+    return Path(f"digicons-{period.key}.xlsx")
 
 
 def issue_file_of(workbook: Path) -> Path:
     return workbook.with_name(f"{workbook.stem}-数据质量.csv")
+
+
+def beside_workbook(workbook: Path) -> list[tuple[Path, str]]:
+    """The workbook and, when one stands there, the list beside it: the files a run will
+    write over, known before it (an earlier list is always replaced, see below)."""
+    companion = issue_file_of(workbook)
+    return [(workbook, "workbook")] + ([(companion, "issues")] if companion.exists() else [])
 
 
 def plan_measure_outputs(
