@@ -557,6 +557,18 @@ def test_a_file_of_another_type_says_what_to_do(tmp_path: Path, name: str, said:
     assert name in message and said in message
 
 
+def test_identical_headers_are_told_apart_by_column_number(tmp_path: Path) -> None:
+    # Two columns headed 营业收入 (本期, then 上年同期 under a header row the export dropped):
+    # --columns revenue=营业收入 would name either, so it is refused; 第5列 / #6 name one each.
+    path = one_row(tmp_path, "营业收入,营业收入", "100,80")
+    said = refusal(path, "--columns", "revenue=营业收入")
+    assert "第 4 列" in said and "第 5 列" in said and "revenue=第4列" in said
+    found = run(path, columns={"revenue": "第4列", "revenue_prior": "#5"})
+    assert (found.total.revenue, found.total.revenue_prior) == (Decimal(100), Decimal(80))
+    beyond = refusal(path, "--columns", "revenue=第9列")
+    assert "第9列" in beyond and "5 列" in beyond
+
+
 def test_a_header_named_with_columns_is_taken_at_the_users_word(tmp_path: Path) -> None:
     path = one_row(tmp_path, "本季收入", "10")
     assert run(path, columns={"revenue": "本季收入"}).total.revenue == 10

@@ -151,6 +151,17 @@ def parse_column_overrides(specs: list[str]) -> dict[str, str]:
     return overrides
 
 
+# A column named by its place, for headers that cannot tell two columns apart: 第6列, #6.
+_BY_PLACE = re.compile(r"(?:第|#)([0-9]+)列?")
+
+
+def column_place(given: str) -> int | None:
+    """The index (from 0) of a column a --columns value names by its place (第6列, #6), or None
+    when it names a header."""
+    match = _BY_PLACE.fullmatch(compact(given))
+    return int(match.group(1)) - 1 if match else None
+
+
 def find_header(headers: list[str], *names: str) -> int | None:
     """The index of the first header that is one of `names` (compared as normalise_header does)."""
     normalised = [normalise_header(h) for h in headers]
@@ -165,8 +176,13 @@ def match_headers(headers: list[str], overrides: dict[str, str]) -> dict[str, in
     """Map each logical column to the index of the header naming it (absent keys are missing)."""
     found: dict[str, int] = {}
     for column in COLUMNS:
-        wanted = (overrides[column.key],) if column.key in overrides else column.aliases
-        index = find_header(headers, *wanted)
+        given = overrides.get(column.key)
+        place = None if given is None else column_place(given)
+        if place is not None:
+            if 0 <= place < len(headers):
+                found[column.key] = place
+            continue
+        index = find_header(headers, *((given,) if given is not None else column.aliases))
         if index is not None:
             found[column.key] = index
     return found
@@ -174,13 +190,16 @@ def match_headers(headers: list[str], overrides: dict[str, str]) -> dict[str, in
 
 def ambiguous_headers(headers: list[str], overrides: dict[str, str]) -> dict[str, list[int]]:
     """The logical columns that more than one header could name (营业收入 beside 营业收入本年累计),
-    with those headers' indexes; a column given by --columns is never ambiguous."""
+    with those headers' indexes; a column given by --columns is ambiguous only when several
+    headers read as the name given (two columns headed 营业收入), never when given by place."""
     normalised = [normalise_header(h) for h in headers]
     found: dict[str, list[int]] = {}
     for column in COLUMNS:
-        if column.key in overrides:
+        given = overrides.get(column.key)
+        if given is not None and column_place(given) is not None:
             continue
-        targets = {normalise_header(a) for a in column.aliases}
+        names = (given,) if given is not None else column.aliases
+        targets = {normalise_header(a) for a in names}
         indexes = [i for i, h in enumerate(normalised) if h and h in targets]
         if len(indexes) > 1:
             found[column.key] = indexes

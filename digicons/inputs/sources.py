@@ -25,6 +25,7 @@ from digicons.inputs.headers import (
     REQUIRED,
     Header,
     ambiguous_headers,
+    column_place,
     header_units,
     match_headers,
     title_units,
@@ -109,8 +110,16 @@ def _check_columns(
         raise InputError(
             f"{path}：有 {len(indexes)} 列都可作为{BY_KEY[key].label}：{named}"
             f"（several columns could be {key}）",
-            hint=f"用 --columns {key}=表头 指定其中一列（choose one with --columns）。",
+            hint=f"用 --columns {key}=表头 或按列号 {key}=第{indexes[0] + 1}列 指定其中一列"
+            "（choose one with --columns, by header or by place）。",
         )
+    for key, given in overrides.items():
+        place = column_place(given)
+        if place is not None and not 0 <= place < len(headers):
+            raise InputError(
+                f"{path}：--columns {key}={given}：文件只有 {len(headers)} 列"
+                f"（the file has {len(headers)} columns）",
+            )
     missing = [c for c in COLUMNS if c.key in required and c.key not in columns]
     if missing:
         names = ", ".join(f"{c.key} ({' / '.join(c.aliases[:3])})" for c in missing)
