@@ -90,7 +90,10 @@ EncodingOption = Annotated[
 ]
 ColumnsOption = Annotated[
     list[str] | None,
-    typer.Option("--columns", help="Map headers: revenue=本年营业收入,name=单位名称."),
+    typer.Option(
+        "--columns",
+        help="Map headers: revenue=本年营业收入,name=单位名称, or by place: revenue=第5列.",
+    ),
 ]
 SheetOption = Annotated[
     str | None,
