@@ -92,7 +92,7 @@ ColumnsOption = Annotated[
     list[str] | None,
     typer.Option(
         "--columns",
-        help="Map headers: revenue=本年营业收入,name=单位名称, or by place: revenue=第5列.",
+        help="Map headers: revenue=本年营业收入,name=单位名称 (by place: revenue=第5列).",
     ),
 ]
 SheetOption = Annotated[
