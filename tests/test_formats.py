@@ -557,6 +557,33 @@ def test_a_file_of_another_type_says_what_to_do(tmp_path: Path, name: str, said:
     assert name in message and said in message
 
 
+@pytest.mark.parametrize("rows_above", [15, 29])
+def test_a_header_below_a_long_preamble_is_found(tmp_path: Path, rows_above: int) -> None:
+    # 表号, 制定机关, 批准文号, 有效期至, 填报单位, 填表说明: forms put many rows above a header.
+    path = one_row(tmp_path, "营业收入", "10")
+    preamble = "".join(f"填表说明第{i}条\n" for i in range(rows_above))
+    path.write_text(preamble + path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert run(path).total.revenue == 10
+    notes: list[list[object]] = [[f"填表说明第{i}条"] for i in range(rows_above)]
+    book = sheet_file(
+        tmp_path / "q.xlsx",
+        notes
+        + [
+            ["统一社会信用代码", "单位名称", "行业代码", "营业收入"],
+            [fixtures.A, "甲", "5292", 10],
+        ],
+    )
+    assert run(book).total.revenue == 10
+
+
+def test_no_header_in_the_rows_searched_says_so(tmp_path: Path) -> None:
+    path = one_row(tmp_path, "营业收入", "10")
+    preamble = "".join(f"填表说明第{i}条\n" for i in range(40))
+    path.write_text(preamble + path.read_text(encoding="utf-8"), encoding="utf-8")
+    said = refusal(path)
+    assert "前 30 行" in said and "表头" in said and "填表说明第0条" not in said
+
+
 def test_identical_headers_are_told_apart_by_column_number(tmp_path: Path) -> None:
     # Two columns headed 营业收入 (本期, then 上年同期 under a header row the export dropped):
     # --columns revenue=营业收入 would name either, so it is refused; 第5列 / #6 name one each.

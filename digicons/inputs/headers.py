@@ -206,7 +206,8 @@ def ambiguous_headers(headers: list[str], overrides: dict[str, str]) -> dict[str
     return found
 
 
-HEADER_SEARCH_ROWS = 10
+# Forms put 表号, 制定机关, 批准文号, 有效期至, 填报单位 and notes above the header.
+HEADER_SEARCH_ROWS = 30
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from digicons.inputs.files import input_kind
 from digicons.inputs.headers import (
     BY_KEY,
     COLUMNS,
+    HEADER_SEARCH_ROWS,
     REQUIRED,
     Header,
     ambiguous_headers,
@@ -123,6 +124,13 @@ def _check_columns(
     missing = [c for c in COLUMNS if c.key in required and c.key not in columns]
     if missing:
         names = ", ".join(f"{c.key} ({' / '.join(c.aliases[:3])})" for c in missing)
+        if len(columns) < 2:  # no row named two known columns: no header was found at all
+            raise InputError(
+                f"{path}：前 {HEADER_SEARCH_ROWS} 行中没有表头（no row of the first "
+                f"{HEADER_SEARCH_ROWS} names two of the columns: {names}）",
+                hint="表头应含 统一社会信用代码、单位详细名称、行业代码、营业收入 等列名；"
+                "其他列名用 --columns KEY=表头 指定（map others with --columns KEY=HEADER）。",
+            )
         raise InputError(
             f"{path}：缺少必需的列（required column(s) missing: {names}）",
             hint=f"Headers found: {', '.join(h for h in headers if h)}. "
