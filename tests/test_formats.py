@@ -567,8 +567,8 @@ def test_a_header_below_a_long_preamble_is_found(tmp_path: Path, rows_above: int
     notes: list[list[object]] = [[f"填表说明第{i}条"] for i in range(rows_above)]
     book = sheet_file(
         tmp_path / "q.xlsx",
-        notes
-        + [
+        [
+            *notes,
             ["统一社会信用代码", "单位名称", "行业代码", "营业收入"],
             [fixtures.A, "甲", "5292", 10],
         ],
