@@ -584,6 +584,16 @@ def test_no_header_in_the_rows_searched_says_so(tmp_path: Path) -> None:
     assert "前 30 行" in said and "表头" in said and "填表说明第0条" not in said
 
 
+@pytest.mark.parametrize(
+    ("code", "industry"), [("信用代码", "行业代码"), ("统一社会信用代码", "国民经济行业分类代码")]
+)
+def test_headers_as_offices_shorten_or_spell_them(tmp_path: Path, code: str, industry: str) -> None:
+    path = small_file(
+        tmp_path, f"{fixtures.A},甲,5292,10", header=f"{code},单位名称,{industry},营业收入"
+    )
+    assert run(path).total.revenue == 10
+
+
 def test_identical_headers_are_told_apart_by_column_number(tmp_path: Path) -> None:
     # Two columns headed 营业收入 (本期, then 上年同期 under a header row the export dropped):
     # --columns revenue=营业收入 would name either, so it is refused; 第5列 / #6 name one each.

@@ -359,6 +359,8 @@ A_LISTED = fixtures.code("91110105MA0000300")  # 百货甲 of partial_quarter: 5
     [
         # The codes in a later column, under a header the inputs also take.
         f"序号,企业名称,社会信用代码\n1,百货甲,{A_LISTED}\n",
+        # 信用代码, as lists made by hand shorten it.
+        f"企业名称,信用代码\n百货甲,{A_LISTED}\n",
         # Codes only, no header: the first line is an enterprise.
         f"{A_LISTED}\n",
         # As typed: lower case, full width, spaces inside and around.

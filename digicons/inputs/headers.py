@@ -24,14 +24,20 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "credit_code",
         "统一社会信用代码",
-        ("统一社会信用代码", "社会信用代码", "credit_code", "uscc"),
+        ("统一社会信用代码", "社会信用代码", "信用代码", "credit_code", "uscc"),
         True,
     ),
     Column("name", "单位详细名称", ("单位详细名称", "单位名称", "企业名称", "name"), True),
     Column(
         "industry_code",
         "行业代码",
-        ("行业代码", "国民经济行业代码", "行业代码(gb/t4754-2017)", "industry_code"),
+        (
+            "行业代码",
+            "国民经济行业代码",
+            "国民经济行业分类代码",
+            "行业代码(gb/t4754-2017)",
+            "industry_code",
+        ),
         True,
     ),
     Column("region", "区划代码", ("区划代码", "行政区划代码", "region"), False),
