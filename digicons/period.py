@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from digicons.errors import UsageError
 from digicons.text import compact
 
 # Every form of a quarter that --period, a 报告期 cell or a shares file's period may take (after
-# NFKC, spaces removed): 2024Q3, 2024-Q3, 2024年3季度, 2024年1-3季度, 202409, 2024-09, …
+# NFKC, spaces removed), each naming the year and a quarter, a quarter's last month or a date in it.
 _FORMS = (
+    # 2024Q3, 2024-Q3, 2024年3季度, 2024年1-3季度
     re.compile(r"(?P<year>[0-9]{4})[-_/]?[Qq](?P<quarter>[1-4])"),
     re.compile(r"(?P<year>[0-9]{4})年(?:1[-—~])?(?P<quarter>[1-4])季度"),
-)
-_MONTH = re.compile(r"(?P<year>[0-9]{4})[-/]?(?P<month>03|06|09|12)")
-_CHINESE_QUARTER = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
-_EXTRA_FORMS = (
+    # 202409, 2024-09
+    re.compile(r"(?P<year>[0-9]{4})[-/]?(?P<month>03|06|09|12)"),
     # 2024年1-9月 (cumulative to September), 2024年9月, 2024.09
     re.compile(r"(?P<year>[0-9]{4})年(?:1[-—~至])?(?P<month>[0-9]{1,2})月"),
     re.compile(r"(?P<year>[0-9]{4})\.(?P<month>[0-9]{2})"),
@@ -32,6 +32,14 @@ _EXTRA_FORMS = (
         r"(?P<year>[0-9]{4})(?P<sep>[-/])(?P<month>[0-9]{1,2})(?P=sep)(?P<day>[0-9]{1,2})"
         r"(?:T?00:00(?::00)?)?"
     ),
+)
+_CHINESE_QUARTER = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4}
+# A period inside running text (a title row: 规模以上服务业企业财务状况（2024年1-3季度）): the
+# forms above that a title writes, each match then read by find_period. A pattern of its own:
+# the bare forms (202409) would find periods in any run of digits.
+_PERIOD_IN_TEXT = re.compile(
+    r"[0-9]{4}(?:年(?:1[-—~至])?[0-9]{1,2}月|年第?[一二三四1-4]季度|年1[-—~][1-4]季度"
+    r"|年?前[两二三2-3]个?季度|年?上半年|\s*[-_/]?\s*[Qq][1-4]|\.[0-9]{2})"
 )
 # Words in a header or title row about the months its figures cover: 1-6月, 7月-9月, 1-2季度, and
 # the words of a single quarter or month (本季, 当月).
@@ -76,13 +84,6 @@ def find_period(text: str) -> Period | None:
     value = compact(text)
     for form in _FORMS:
         match = form.fullmatch(value)
-        if match:
-            return Period(int(match["year"]), int(match["quarter"]))
-    match = _MONTH.fullmatch(value)
-    if match:
-        return Period(int(match["year"]), int(match["month"]) // 3)
-    for form in _EXTRA_FORMS:
-        match = form.fullmatch(value)
         if match is None:
             continue
         found = match.groupdict()
@@ -94,6 +95,16 @@ def find_period(text: str) -> Period | None:
         quarter = "2" if found.get("half") else found["quarter"]
         return Period(int(found["year"]), _CHINESE_QUARTER.get(quarter) or int(quarter))
     return None
+
+
+def periods_in(text: str) -> set[Period]:
+    """Every quarter named inside a text, such as a title row above a header."""
+    found = set()
+    for match in _PERIOD_IN_TEXT.finditer(unicodedata.normalize("NFKC", text)):
+        named = find_period(match.group(0))
+        if named is not None:
+            found.add(named)
+    return found
 
 
 def other_span(text: str, period: Period) -> str | None:

@@ -34,6 +34,11 @@ def run(path: Path, **options: Any) -> MeasureResult:
     return measure(MeasureOptions([path], period="2024Q3", **options))
 
 
+def region_totals(found: MeasureResult) -> dict[str | None, Decimal]:
+    """Each region's total revenue (input unit), by region code ('' for none)."""
+    return {c.region: c.revenue for c in found.region_cells if c.level == "total"}
+
+
 @pytest.fixture(scope="module")
 def reference() -> MeasureResult:
     return run(DATA / "quarter.csv")
@@ -317,7 +322,7 @@ def test_regions_written_by_name(tmp_path: Path) -> None:
         header=f"{HEADER},区划代码",
     )
     found = run(path)
-    totals = {c.region: c.revenue for c in found.region_cells if c.level == "total"}
+    totals = region_totals(found)
     assert totals == {"110101": 10, "110102": 20, "110105": 30, "南城区": 40}
     (note,) = [n for n in found.notes if "名称" in n]
     assert "东城区 → 110101" in note and "南城区" not in note
@@ -336,16 +341,14 @@ def test_abolished_district_codes_count_in_their_successor(tmp_path: Path) -> No
         header=f"{HEADER},区划代码",
     )
     found = run(path)
-    totals = {c.region: c.revenue for c in found.region_cells if c.level == "total"}
+    totals = region_totals(found)
     assert totals == {"110101": 30, "110118": 30, "110105": 40}
     (note,) = [n for n in found.notes if "撤销" in n]
     assert "110103（崇文区，2010年）→ 110101 东城区" in note
     assert "110228（密云县，2015年）→ 110118 密云区" in note
     # Rolled up to cities, 密云县 (under 110200 北京市县 until 2015) is in 110100 with the rest.
     cities = run(path, region_level="city")
-    assert {c.region: c.revenue for c in cities.region_cells if c.level == "total"} == {
-        "110100": 100
-    }
+    assert region_totals(cities) == {"110100": 100}
 
 
 def test_a_region_code_of_another_length_is_flagged_not_a_region(tmp_path: Path) -> None:
@@ -355,7 +358,7 @@ def test_a_region_code_of_another_length_is_flagged_not_a_region(tmp_path: Path)
     )
     found = run(path)
     # Counted, beside the rows without a region code: （无有效区划代码）.
-    assert {c.region: c.revenue for c in found.region_cells if c.level == "total"} == {
+    assert region_totals(found) == {
         "110105": 30,
         "": 30,
     }
@@ -370,7 +373,7 @@ def test_a_word_for_no_region_is_no_region(tmp_path: Path, none: str) -> None:
     # A placeholder was a region of its own in 地区 (a row named '-' or 无).
     path = firms(tmp_path, f"5292,10,{none}", "5292,30,110105", header=f"{HEADER},区划代码")
     found = run(path)
-    assert {c.region: c.revenue for c in found.region_cells if c.level == "total"} == {
+    assert region_totals(found) == {
         "110105": 30,
         "": 10,
     }
@@ -837,7 +840,7 @@ def test_merged_region_and_industry_cells_apply_to_every_row_they_span(tmp_path:
     # E4:E5 is one figure for two rows: never copied.
     path = sheet_file(tmp_path / "q.xlsx", rows, ("D2:D4", "C2:C3", "E4:E5"))
     found = measure(MeasureOptions([path], period="2024Q3"))
-    totals = {c.region: c.revenue for c in found.region_cells if c.level == "total"}
+    totals = region_totals(found)
     assert totals == {"110105": 60}
     assert {c.code: c.revenue for c in found.cells if c.level == "medium"}["402"] == 30
     (rejected,) = [i for i in found.issues if i.status == "rejected"]

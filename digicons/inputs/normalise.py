@@ -165,20 +165,3 @@ def period(value: str | None) -> Period | None:
 def printable(value: str) -> str:
     """Text a workbook can hold: control characters removed (the JSON keeps them as received)."""
     return _CONTROL.sub("", value)
-
-
-# A period inside running text (a title row: 规模以上服务业企业财务状况（2024年1-3季度）).
-_PERIOD_IN_TEXT = re.compile(
-    r"[0-9]{4}(?:年(?:1[-—~至])?[0-9]{1,2}月|年第?[一二三四1-4]季度|年1[-—~][1-4]季度"
-    r"|年?前[两二三2-3]个?季度|年?上半年|\s*[-_/]?\s*[Qq][1-4]|\.[0-9]{2})"
-)
-
-
-def periods_in(value: str) -> set[Period]:
-    """Every quarter named inside a text, such as a title row above a header."""
-    found = set()
-    for match in _PERIOD_IN_TEXT.finditer(text(value)):
-        named = period(match.group(0))
-        if named is not None:
-            found.add(named)
-    return found

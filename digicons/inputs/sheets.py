@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 from posixpath import join as posix_join
@@ -158,20 +159,22 @@ def _complete(workbook: object, names: list[str], overrides: dict[str, str]) -> 
     return complete
 
 
-def complete_sheets(path: Path, overrides: dict[str, str]) -> list[str]:
-    """The sheets of a workbook that hold the required headers (--sheet all); none is an error."""
+def each_sheet(path: Path, overrides: dict[str, str]) -> Generator[Sheet, None, None]:
+    """Every sheet of a workbook that holds the required headers (--sheet all), read in turn
+    from one opening of the workbook; none is an error."""
     workbook = _open(path)
     try:
         names: list[str] = list(workbook.sheet_names)  # type: ignore[attr-defined]
         complete = _complete(workbook, names, overrides)
+        if not complete:
+            raise InputError(
+                f"{path}：没有一个工作表含有所需的表头（no sheet has the required headers）",
+                hint=f"工作表：{'、'.join(names)}。用 --columns 指定表头。",
+            )
+        for name in complete:
+            yield _read(path, workbook, name, overrides)
     finally:
         workbook.close()  # type: ignore[attr-defined]
-    if not complete:
-        raise InputError(
-            f"{path}：没有一个工作表含有所需的表头（no sheet has the required headers）",
-            hint=f"工作表：{'、'.join(names)}。用 --columns 指定表头。",
-        )
-    return complete
 
 
 def read_sheet(path: Path, wanted: str | None, overrides: dict[str, str]) -> Sheet:
@@ -179,12 +182,15 @@ def read_sheet(path: Path, wanted: str | None, overrides: dict[str, str]) -> She
     rows) and the non-blank rows below it, every cell as text."""
     workbook = _open(path)
     try:
-        name = choose_sheet(path, workbook, wanted, overrides)
-        raw = _rows(workbook, name)
-        merged = _merged(workbook, name)
-        count = len(workbook.sheet_names)  # type: ignore[attr-defined]
+        return _read(path, workbook, choose_sheet(path, workbook, wanted, overrides), overrides)
     finally:
         workbook.close()  # type: ignore[attr-defined]
+
+
+def _read(path: Path, workbook: object, name: str, overrides: dict[str, str]) -> Sheet:
+    raw = _rows(workbook, name)
+    merged = _merged(workbook, name)
+    count = len(workbook.sheet_names)  # type: ignore[attr-defined]
     # calamine starts at the sheet's first used row when skipping nothing; keep the true numbers.
     lines = [(number, row) for number, row in enumerate(raw, start=1)]
     filled = [(n, row) for n, row in lines if any(v not in (None, "") for v in row)]

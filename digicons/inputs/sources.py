@@ -9,6 +9,7 @@ spreadsheets are read into Arrow (sheets.py), Parquet files are read where they 
 
 from __future__ import annotations
 
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -147,10 +148,11 @@ def register(
     scratch: Path,
     required: frozenset[str] = REQUIRED,
     *,
-    sheet: tuple[str, ByteScan] | None = None,
+    sheet: tuple[sheets.Sheet, ByteScan] | None = None,
 ) -> InputFile:
     """Register one file as view `{name}_{index}` and find its columns; `sheet`: one sheet of a
-    workbook read sheet by sheet (--sheet all), with the one read of the workbook's bytes."""
+    workbook read sheet by sheet (--sheet all), already read, with the one scan of the
+    workbook's bytes."""
     kind = input_kind(path)
     overrides = options.columns or {}
     view = f"{name}_{index}"
@@ -260,11 +262,14 @@ def _register_sheet(
     path: Path,
     options: SourceOptions,
     required: frozenset[str],
-    part: tuple[str, ByteScan] | None = None,
+    part: tuple[sheets.Sheet, ByteScan] | None = None,
 ) -> InputFile:
-    sheet_name, scan = part if part is not None else (None, ByteScan(path))
     overrides = options.columns or {}
-    sheet = sheets.read_sheet(path, sheet_name or options.sheet, overrides)
+    sheet, scan = (
+        part
+        if part is not None
+        else (sheets.read_sheet(path, options.sheet, overrides), ByteScan(path))
+    )
     headers = sheet.header.names
     columns = match_headers(headers, overrides)
     _check_columns(path, headers, columns, required, overrides)
@@ -328,7 +333,7 @@ def _register_sheet(
         scan,
         frozenset({*csvfile.READ_COLUMNS, "__read_flags"}),
         sheet.title,
-        sheet_name,
+        sheet.name if part is not None else None,
     )
 
 
@@ -461,12 +466,21 @@ def register_all(
     for path in paths:
         if options.sheet == ALL_SHEETS and input_kind(path) == "excel":
             scan = ByteScan(path)  # the workbook's bytes hashed once, for all its sheets
-            for sheet in sheets.complete_sheets(path, options.columns or {}):
-                files.append(
-                    register(
-                        con, name, len(files), path, options, scratch, required, sheet=(sheet, scan)
+            # One opening of the workbook for all its sheets, each read when it is registered.
+            with closing(sheets.each_sheet(path, options.columns or {})) as found:
+                for sheet in found:
+                    files.append(
+                        register(
+                            con,
+                            name,
+                            len(files),
+                            path,
+                            options,
+                            scratch,
+                            required,
+                            sheet=(sheet, scan),
+                        )
                     )
-                )
         else:
             files.append(register(con, name, len(files), path, options, scratch, required))
     create_rows_view(con, files, name, f"{name}_rows")

@@ -16,12 +16,11 @@ from pathlib import Path
 
 from digicons.errors import ChecksFailedError, InputError
 from digicons.inputs.headers import title_units
-from digicons.inputs.normalise import periods_in
 from digicons.inputs.sources import DEFAULT_INPUT_UNIT, InputFile, units_named
 from digicons.measure.result import SIDE_NAMES, MeasureResult, RowIssue
 from digicons.measure.rules import BY_KEY as RULE_OF
 from digicons.measure.rules import LABELS
-from digicons.period import Period, other_span
+from digicons.period import Period, other_span, periods_in
 
 # Every code a warning can carry, and what it means.
 WARNINGS: dict[str, str] = {

@@ -30,7 +30,6 @@ from digicons.errors import InternalError, UsageError
 from digicons.inputs.files import expand_inputs, input_kind
 from digicons.inputs.headers import KEYS, normalise_header
 from digicons.inputs.normalise import period as period_of
-from digicons.inputs.normalise import periods_in
 from digicons.inputs.sources import InputFile, SourceOptions, input_unit, register_all
 from digicons.measure import assemble, rules
 from digicons.measure.disclosure import disclose
@@ -63,11 +62,11 @@ from digicons.measure.result import (
     RowIssue,
     SideFile,
 )
-from digicons.period import Period, parse_period
+from digicons.period import Period, parse_period, periods_in
 from digicons.resources import slots_of, sql
 from digicons.scope.catalogue import Catalogue, load_catalogue
 from digicons.scope.classify import check_code_table
-from digicons.scope.regions import abolished_note
+from digicons.scope.regions import abolished_note, named_note
 from digicons.units import parse_unit
 
 SIDES = ("prior", "previous")  # the allow-list of side views: --prior, --quarter-only
@@ -238,8 +237,7 @@ class Session:
         )
         con.from_arrow(judged).create("keys")
         if named:
-            shown = "、".join(f"{name} → {code}" for name, code in sorted(named.items()))
-            self.notes.append(f"区划代码列写的是名称，已按 GB/T 2260 对应为代码：{shown}")
+            self.notes.append(named_note(named))
         if replaced:
             self.notes.append(abolished_note(replaced))
         self._lookups(con, period)

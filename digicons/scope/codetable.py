@@ -10,7 +10,7 @@ from pathlib import Path
 
 from digicons.errors import InputError
 from digicons.inputs.files import read_text_table
-from digicons.inputs.headers import find_header
+from digicons.inputs.headers import HEADER_SEARCH_ROWS, find_header
 from digicons.scope.gbt4754 import code_text
 
 ENV_VAR = "DIGICONS_CODES"
@@ -19,7 +19,6 @@ NAME_HEADERS = ("name", "名称", "类别名称", "行业名称", "小类名称"
 _CODE = re.compile(r"[A-T]|[A-T]?([0-9]{2,4})")
 # The official layout (NBS): a column per level, each row's code in the column of its level.
 LEVEL_HEADERS = {"门类": 1, "大类": 2, "中类": 3, "小类": 4}  # → digits (a letter for 门类)
-_HEADER_ROWS = 10
 
 
 @dataclass(frozen=True)
@@ -60,7 +59,7 @@ def _below_title(headers: list[str], rows: list[list[str]]) -> tuple[list[str], 
     """The header row of a code table and the rows below it: official tables put a title or
     two above the header (国民经济行业分类（GB/T 4754—2017）)."""
     known = set(CODE_HEADERS) | set(NAME_HEADERS) | set(LEVEL_HEADERS)
-    candidates = [headers, *rows[:_HEADER_ROWS]]
+    candidates = [headers, *rows[:HEADER_SEARCH_ROWS]]
     for index, row in enumerate(candidates):
         if sum(cell.strip() in known for cell in row) >= 2:
             return row, rows[index:]

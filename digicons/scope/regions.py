@@ -65,6 +65,12 @@ def abolished() -> dict[str, Abolished]:
     }
 
 
+def named_note(named: dict[str, str]) -> str:
+    """The note of a run that read regions written by name as their codes (东城区 → 110101)."""
+    shown = "、".join(f"{name} → {code}" for name, code in sorted(named.items()))
+    return f"区划代码列写的是名称，已按 GB/T 2260 对应为代码：{shown}"
+
+
 def abolished_note(codes: Iterable[str]) -> str:
     """The note of a run that read codes of abolished divisions as their successors'."""
     changes = [abolished()[code] for code in sorted(codes)]
