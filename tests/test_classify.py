@@ -132,6 +132,21 @@ def test_classify_xlsx_keeps_text_as_text(catalogue: Catalogue, tmp_path: Path) 
     assert sheet.cell(2, headers.index("小类代码") + 1).value == "20401"
 
 
+def test_classify_xlsx_writes_markup_as_text(catalogue: Catalogue, tmp_path: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    from tests.test_outputs import MARKUP
+
+    source = tmp_path / "firms.csv"
+    source.write_text(
+        "企业名称,行业代码\n" + "".join(f'"{name}",8121\n' for name in MARKUP), encoding="utf-8"
+    )
+    out = tmp_path / "out.xlsx"
+    write_classified_file(classify_file(Classifier(catalogue), source), out)
+    rows = CalamineWorkbook.from_path(out).get_sheet_by_index(0).to_python()
+    assert [r[0] for r in rows[1:]] == list(MARKUP)
+
+
 def test_classify_file_without_code_column(catalogue: Catalogue, tmp_path: Path) -> None:
     from digicons.errors import InputError
 

@@ -127,6 +127,27 @@ def test_formula_like_text_is_stored_as_text(tmp_path: Path) -> None:
     assert cell.value == '=HYPERLINK("http://x")' and cell.data_type == "s"
 
 
+# XlsxWriter writes a cell whose text starts with <r> and ends with </r> as rich-text markup,
+# unescaped (its constant-memory path): an enterprise's cell so written corrupted the workbook
+# (Excel "repairs" it by deleting the sheet's data) or slipped markup of its own into it.
+MARKUP = ("<r>A & B</r>", "<r><t>x</t></r></is></c></row>")
+
+
+def test_cells_that_look_like_markup_are_text(tmp_path: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    path = tmp_path / "q.csv"
+    path.write_text(
+        "统一社会信用代码,单位名称,行业代码,营业收入\n"
+        + "".join(f'X{i},"{name}",ABCD,1\n' for i, name in enumerate(MARKUP))
+        + f"{fixtures.A},乙,5292,2\n",
+        encoding="utf-8",
+    )
+    workbook_path, _ = run_measure(path)
+    rows = CalamineWorkbook.from_path(workbook_path).get_sheet_by_name("数据质量").to_python()
+    assert [r[8] for r in rows[2:]] == list(MARKUP)
+
+
 def test_rejects_csv_lists_every_reject(quarter: Path) -> None:
     run_measure(quarter)
     rows = list(csv.DictReader((quarter.parent / "rej.csv").open(encoding="utf-8-sig")))

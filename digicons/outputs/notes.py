@@ -12,7 +12,6 @@ from decimal import Decimal
 
 from xlsxwriter.worksheet import Worksheet
 
-from digicons.inputs.normalise import printable
 from digicons.measure.result import ListMatch, MeasureResult
 from digicons.measure.rules import LABELS
 from digicons.outputs.style import (
@@ -23,6 +22,8 @@ from digicons.outputs.style import (
     TEXT_FONT,
     Styles,
     lines_needed,
+    merge_text,
+    write_text,
 )
 
 WIDTHS = (26, 16, 12, 12, 10, 10, 12, 10)
@@ -80,10 +81,10 @@ def write_notes(sheet: Worksheet, styles: Styles, result: MeasureResult) -> None
         at.row += 1
 
     def pair(name: str, value: object) -> None:
-        text = printable(str(value))
+        text = str(value)
         sheet.set_row(at.row, ROW_HEIGHT * lines_needed(text, VALUE_WIDTH))
         sheet.write_string(at.row, 0, name, label)
-        sheet.merge_range(at.row, 1, at.row, LAST, text, wrap)
+        merge_text(sheet, at.row, 1, LAST, text, wrap)
         at.row += 1
 
     def digest(sha256: str) -> None:
@@ -167,7 +168,7 @@ def write_notes(sheet: Worksheet, styles: Styles, result: MeasureResult) -> None
         sheet.write_string(at.row, index, text, header)
     at.row += 1
     for source in result.sources:
-        sheet.write_string(at.row, 0, printable(source.path.name), label)
+        write_text(sheet, at.row, 0, source.path.name, label)
         sheet.write_string(at.row, 1, source.detail, label)
         for index, value in enumerate(
             (
@@ -186,7 +187,7 @@ def write_notes(sheet: Worksheet, styles: Styles, result: MeasureResult) -> None
     for side in result.side_files:
         # The other files the figures depend on (上年同期, the previous quarter, the shares or
         # list of --partial, the code table): their name, size and digest.
-        sheet.write_string(at.row, 0, printable(side.path.name), label)
+        write_text(sheet, at.row, 0, side.path.name, label)
         sheet.write_string(at.row, 1, side.label, label)
         sheet.write_number(at.row, 2, side.size, count)
         at.row += 1

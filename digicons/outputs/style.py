@@ -225,6 +225,31 @@ class Styles:
         return self.get(**props)
 
 
+def _markup(text: str) -> bool:
+    # XlsxWriter (constant memory) writes text so shaped as rich-text XML, unescaped: a cell as
+    # read ("<r>A & B</r>") would corrupt the workbook or add markup of its own.
+    return text.startswith("<r>") and text.endswith("</r>")
+
+
+def write_text(sheet: Worksheet, row: int, col: int, text: str, fmt: Format) -> None:
+    """Text as read, in one cell: control characters removed, never taken for markup (text
+    shaped like it goes in as a rich string of two runs in the cell's font, which XlsxWriter
+    escapes)."""
+    text = printable(text)
+    if _markup(text):
+        sheet.write_rich_string(row, col, fmt, text[:1], fmt, text[1:], fmt)
+    else:
+        sheet.write_string(row, col, text, fmt)
+
+
+def merge_text(sheet: Worksheet, row: int, first: int, last: int, text: str, fmt: Format) -> None:
+    """Text as read across the cells `first`..`last` of a row (as write_text)."""
+    text = printable(text)
+    sheet.merge_range(row, first, row, last, "" if _markup(text) else text, fmt)
+    if _markup(text):  # XlsxWriter's way of a rich string in a merged range: written over it
+        write_text(sheet, row, first, text, fmt)
+
+
 def lines_needed(text: str, width: float) -> int:
     """How many lines a wrapped text takes in a cell `width` characters wide."""
     return sum(max(1, math.ceil(text_width(line) / max(width - 2, 1))) for line in text.split("\n"))
@@ -253,10 +278,10 @@ def write_table(sheet: Worksheet, styles: Styles, table: Table, first_row: int =
         for text, columns in table.groups:
             fmt = styles.header(top=5)
             if columns == 1:
-                sheet.write_string(row, position, printable(text), fmt)
+                write_text(sheet, row, position, text, fmt)
             else:
                 end = position + columns - 1
-                sheet.merge_range(row, position, row, end, printable(text), fmt)
+                merge_text(sheet, row, position, end, text, fmt)
             position += columns
         row += 1
     header_height = max(lines_needed(c.header, c.width) for c in table.columns)
@@ -277,7 +302,7 @@ def write_table(sheet: Worksheet, styles: Styles, table: Table, first_row: int =
     for text in texts:
         # Notes are set at 9 points: a line holds about a fifth more than the column widths say.
         sheet.set_row(row, ROW_HEIGHT * lines_needed(text, width * 1.2))
-        sheet.merge_range(row, 0, row, span, printable(text), styles.note())
+        merge_text(sheet, row, 0, span, text, styles.note())
         row += 1
     return Placed(header_first, header_last, body_first, body_last, row - 1, last, breaks)
 
@@ -303,7 +328,7 @@ def _write_cell(
         sheet.write_number(row, index, value, fmt)
     else:
         fmt = styles.cell(column.kind, bold=line.bold, indent=indent, bottom=bottom)
-        sheet.write_string(row, index, printable(str(value)), fmt)
+        write_text(sheet, row, index, str(value), fmt)
 
 
 def setup_print(

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from xlsxwriter.worksheet import Worksheet
 
-from digicons.inputs.normalise import printable
 from digicons.measure.result import Cell, MeasureResult, Values
 from digicons.measure.rules import FLAGS, LABELS
 from digicons.outputs.issues import ISSUE_HEADERS, issue_row
@@ -38,6 +37,7 @@ from digicons.outputs.style import (
     setup_print,
     table_width,
     write_table,
+    write_text,
 )
 from digicons.scope.catalogue import display_name
 from digicons.scope.regions import region_name
@@ -333,7 +333,7 @@ def _quality_sheet(
             if isinstance(value, int):
                 sheet.write_number(r, c, value, count)
             elif value != "":
-                sheet.write_string(r, c, printable(str(value)), text)
+                write_text(sheet, r, c, str(value), text)
             else:  # an empty cell with its border: cheaper than an empty string (many rows)
                 sheet.write_blank(r, c, None, text)
     last = 1 + min(room, len(result.issues))
@@ -401,7 +401,7 @@ def write_plain_workbook(
         sheet = styles.workbook.add_worksheet(title)
         bold = styles.header(bottom=1)
         for column, header in enumerate(headers):
-            sheet.write_string(0, column, printable(header), bold)
+            write_text(sheet, 0, column, header, bold)
             sheet.set_column(column, column, 14)
         text = styles.plain("left")
         number = styles.get(font_name=FIGURE_FONT, font_size=SIZE)
@@ -410,5 +410,5 @@ def write_plain_workbook(
                 if isinstance(value, int | float) and not isinstance(value, bool):
                     sheet.write_number(r, column, value, number)
                 else:
-                    sheet.write_string(r, column, printable(str(value)), text)
+                    write_text(sheet, r, column, str(value), text)
         sheet.freeze_panes(1, 0)
