@@ -448,3 +448,59 @@ def test_sample_does_not_write_over_an_existing_file(tmp_path: Path) -> None:
     replaced = runner.invoke(app, ["sample", "--rows", "10", "-o", str(out), "--overwrite"])
     assert replaced.exit_code == 0, replaced.stderr
     assert len(out.read_text(encoding="utf-8").splitlines()) == 11
+
+
+# Text as enterprises' files hold it: markup characters, spaces at either end, a carriage return,
+# a literal escape of Excel's (_x0041_), a control character, text past Excel's limit, text of
+# nothing but a control character, a number.
+AWKWARD = (
+    "A & B <c> >",
+    "  padded  ",
+    "line\r\nbreak",
+    "_x0041_ and _X00e9_",
+    "bell\x07",
+    "长" * 40_000,
+    "\x01",
+    7,
+    "",
+)
+
+
+def test_rows_added_to_a_finished_workbook_read_as_xlsxwriter_writes_them(tmp_path: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    from digicons.outputs.listing import Listing
+    from digicons.outputs.style import new_workbook, write_text
+
+    path = tmp_path / "t.xlsx"
+    with new_workbook(path) as styles:
+        sheet = styles.workbook.add_worksheet("清单")
+        text, count = styles.cell("text"), styles.cell("int")
+        formats = [count if isinstance(v, int) else text for v in AWKWARD]
+        # Row 1 written by XlsxWriter, the reference; rows 2 and 3 by the listing.
+        for column, value in enumerate(AWKWARD):
+            if isinstance(value, int):
+                sheet.write_number(0, column, value, count)
+            elif value == "":
+                sheet.write_blank(0, column, None, text)
+            else:
+                write_text(sheet, 0, column, str(value), text)
+        styles.workbook.add_worksheet("其后")
+    Listing("清单", 1, formats, [list(AWKWARD), list(AWKWARD)]).add_to(path)
+
+    book = openpyxl.load_workbook(path)
+    sheet = book["清单"]
+    assert sheet.dimensions == f"A1:{openpyxl.utils.get_column_letter(len(AWKWARD))}3"
+    reference = [(c.value, c.data_type, c.style_id) for c in sheet[1]]
+    # Text of nothing but a control character: an empty string from XlsxWriter, a blank here.
+    assert reference[6] == ("", "s", reference[0][2]) and sheet["G2"].value is None
+    reference[6] = (None, "n", reference[0][2])
+    assert [(c.value, c.data_type, c.style_id) for c in sheet[2]] == reference
+    assert [(c.value, c.data_type, c.style_id) for c in sheet[3]] == reference
+    assert reference[0][0] == "A & B <c> >"
+    assert reference[4][0] == "bell" and len(reference[5][0]) == 32767
+    assert book.sheetnames == ["清单", "其后"]
+    rows = CalamineWorkbook.from_path(path).get_sheet_by_name("清单").to_python()
+    assert rows[1] == rows[2] == [*rows[0][:6], "", *rows[0][7:]]
+    assert rows[0][1] == "  padded  " and rows[0][2] == "line\r\nbreak"
+    assert rows[0][3] == "_x0041_ and _X00e9_"  # Excel's escape of the escape undone

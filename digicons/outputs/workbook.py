@@ -18,6 +18,7 @@ from xlsxwriter.worksheet import Worksheet
 from digicons.measure.result import Cell, MeasureResult, Values
 from digicons.measure.rules import FLAGS, LABELS
 from digicons.outputs.issues import ISSUE_HEADERS, issue_row
+from digicons.outputs.listing import Listing
 from digicons.outputs.style import (
     FIGURE_FONT,
     FOOTER,
@@ -141,7 +142,9 @@ def write_workbook(result: MeasureResult, path: Path, issue_file: Path | None = 
             _region_sheet(workbook.add_worksheet("地区"), styles, result)
             _region_medium_sheet(workbook.add_worksheet("地区×中类"), styles, result)
         _notes_sheet(workbook.add_worksheet("说明"), styles, result)
-        _quality_sheet(workbook.add_worksheet("数据质量"), styles, result, issue_file)
+        rest = _quality_sheet(workbook.add_worksheet("数据质量"), styles, result, issue_file)
+    if rest is not None:
+        rest.add_to(path)
 
 
 def _name(cell: Cell) -> str:
@@ -307,10 +310,12 @@ def _notes_sheet(sheet: Worksheet, styles: Styles, result: MeasureResult) -> Non
 
 def _quality_sheet(
     sheet: Worksheet, styles: Styles, result: MeasureResult, issue_file: Path | None
-) -> None:
+) -> Listing | None:
+    """The rejected and flagged rows; past the first, they are returned, to be added to the
+    finished file (outputs.listing: XlsxWriter would take most of the run's writing)."""
     if result.disclosure is not None:
         _quality_counts(sheet, styles, result, issue_file)
-        return
+        return None
     room = listed_issues(result)
     note = (
         f"剔除 {result.reconciliation.rows['rejected']:,} 行；"
@@ -328,18 +333,19 @@ def _quality_sheet(
         sheet.write_string(1, index, text, header)
     text = styles.cell("text")
     count = styles.cell("int")
-    for r, issue in enumerate(result.issues[:room], start=2):
-        for c, value in enumerate(issue_row(issue)):
-            if isinstance(value, int):
-                sheet.write_number(r, c, value, count)
-            elif value != "":
-                write_text(sheet, r, c, str(value), text)
-            else:  # an empty cell with its border: cheaper than an empty string (many rows)
-                sheet.write_blank(r, c, None, text)
-    last = 1 + min(room, len(result.issues))
+    rows = [issue_row(issue) for issue in result.issues[:room]]
+    formats = [count if isinstance(v, int) else text for v in rows[0]] if rows else []
+    for c, value in enumerate(rows[0] if rows else []):
+        if isinstance(value, int):
+            sheet.write_number(2, c, value, count)
+        elif value != "":
+            write_text(sheet, 2, c, str(value), text)
+        else:  # an empty cell with its border
+            sheet.write_blank(2, c, None, text)
     sheet.freeze_panes(2, 0)
-    sheet.autofilter(1, 0, last, len(ISSUE_HEADERS) - 1)
+    sheet.autofilter(1, 0, 1 + len(rows), len(ISSUE_HEADERS) - 1)
     _print_listing(sheet, landscape=True)
+    return Listing(sheet.name, 3, formats, rows[1:]) if len(rows) > 1 else None
 
 
 def _quality_counts(
