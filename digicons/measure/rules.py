@@ -15,6 +15,7 @@ Stages say where a rule is evaluated:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -251,6 +252,7 @@ def reason_of(value: int | None) -> str | None:
     return REJECTS[value - 1].key
 
 
+@functools.cache  # a run's rows share a few combinations of flags
 def flags_of(bits: int) -> tuple[str, ...]:
     """Decode flag bits from a query result; a bit outside the table is an internal error."""
     if bits >> len(FLAGS):

@@ -31,7 +31,7 @@ from digicons.inputs.normalise import printable
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_SPECIAL = re.compile(r"[&<>\r]|_x[0-9a-fA-F]{4}_")
+_WORK = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff&<>]|_x[0-9a-fA-F]{4}_")
 _ESCAPE_OF_ESCAPE = re.compile(r"(_x[0-9a-fA-F]{4}_)")
 _DIMENSION = re.compile(r'<dimension ref="([A-Z]+[0-9]+):([A-Z]+)[0-9]+"/>')
 _MAX_UTF16 = 32767
@@ -40,10 +40,15 @@ _CHUNK = 2000  # rows joined before each write to the compressed stream
 
 
 def _text(value: str) -> str:
-    """Escaped character data of a cell's text, as XlsxWriter writes it."""
+    """Character data of a cell's text as XlsxWriter writes it (the text printable() keeps)."""
+    # One search tells whether text needs any work (most needs none): a control character, a
+    # markup character, a carriage return or a literal escape.
+    work = _WORK.search(value) is not None
+    if work:
+        value = printable(value)
     if len(value) > _MAX_UTF16 // 2 and len(value.encode("utf-16-le")) > 2 * _MAX_UTF16:
         value = value.encode("utf-16-le")[: 2 * _MAX_UTF16].decode("utf-16-le", "ignore")
-    if _SPECIAL.search(value):
+    if work:
         value = _ESCAPE_OF_ESCAPE.sub(r"_x005F\1", value)
         value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         value = value.replace("\r", "_x000D_")
@@ -73,14 +78,15 @@ class Listing:
             chunk.append(f'<row r="{number}">')
             for (name, style), value in zip(cells, values, strict=True):
                 cell = f'<c r="{name}{number}"{style}'
-                text = "" if isinstance(value, int) or value is None else printable(str(value))
                 if isinstance(value, int):
                     chunk.append(f"{cell}><v>{value}</v></c>")
-                elif not text:
+                    continue
+                text = "" if value is None else _text(str(value))
+                if not text:
                     chunk.append(f"{cell}/>")
                 else:
                     space = _PRESERVE if text[0].isspace() or text[-1].isspace() else ""
-                    chunk.append(f'{cell} t="inlineStr"><is><t{space}>{_text(text)}</t></is></c>')
+                    chunk.append(f'{cell} t="inlineStr"><is><t{space}>{text}</t></is></c>')
             chunk.append("</row>")
             if len(chunk) >= _CHUNK * len(cells):
                 yield "".join(chunk)
