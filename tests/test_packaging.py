@@ -97,6 +97,29 @@ def test_measure_runs_without_pandas(tmp_path: Path) -> None:
     assert "pandas" not in done.stdout + done.stderr
 
 
+def test_measure_does_not_import_pandas_where_it_is_installed(tmp_path: Path) -> None:
+    # pyarrow imports pandas (0.2 s) on its first conversion of Python values when pandas is
+    # installed, as it is where the bench runs and in most offices' Python; digicons needs none.
+    pytest.importorskip("pandas")
+    script = (
+        "import sys\n"
+        "from digicons.cli import main\n"
+        f"sys.argv = ['digicons', 'measure', {str(REPO / 'data' / 'sample')!r}, '-p', '2024Q3',"
+        f" '-o', {str(tmp_path / 't.xlsx')!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], check=False, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[-2:] == ["False", ""]
+    assert (tmp_path / "t.xlsx").exists()
+
+
 def test_the_command_line_starts_without_the_engine() -> None:
     # `classify`, `--help` and `--version` need neither DuckDB nor Arrow (0.2 s to import): only
     # measure, company and series load them, when they run.
