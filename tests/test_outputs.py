@@ -450,6 +450,22 @@ def test_sample_does_not_write_over_an_existing_file(tmp_path: Path) -> None:
     assert len(out.read_text(encoding="utf-8").splitlines()) == 11
 
 
+def test_merged_cells_that_look_like_markup_are_text(tmp_path: Path) -> None:
+    from python_calamine import CalamineWorkbook
+
+    from digicons.outputs.style import merge_text, new_workbook
+
+    path = tmp_path / "t.xlsx"
+    with new_workbook(path) as styles:
+        sheet = styles.workbook.add_worksheet("说明")
+        for row, text in enumerate(MARKUP):
+            merge_text(sheet, row, 0, 3, text, styles.plain("left"))
+    rows = CalamineWorkbook.from_path(path).get_sheet_by_name("说明").to_python()
+    assert [r[0] for r in rows] == list(MARKUP)
+    merged = openpyxl.load_workbook(path)["说明"].merged_cells.ranges
+    assert sorted(str(m) for m in merged) == ["A1:D1", "A2:D2"]
+
+
 # Text as enterprises' files hold it: markup characters, spaces at either end, a carriage return,
 # a literal escape of Excel's (_x0041_), a control character, text past Excel's limit, text of
 # nothing but a control character, a number.
