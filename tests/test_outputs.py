@@ -520,3 +520,29 @@ def test_rows_added_to_a_finished_workbook_read_as_xlsxwriter_writes_them(tmp_pa
     assert rows[1] == rows[2] == [*rows[0][:6], "", *rows[0][7:]]
     assert rows[0][1] == "  padded  " and rows[0][2] == "line\r\nbreak"
     assert rows[0][3] == "_x0041_ and _X00e9_"  # Excel's escape of the escape undone
+
+
+def test_a_folder_measured_again_leaves_out_what_digicons_wrote_into_it(quarter: Path) -> None:
+    # Quarter after quarter in one folder: the last run's workbook, JSON, rejects list and the
+    # 数据质量 list beside the workbook sit beside the data. Read as enterprise data, the lists
+    # counted their rows again (3,000 read became 3,005 on the sample).
+    first_book, first = run_measure(quarter)
+    (quarter.parent / "t-数据质量.csv").write_bytes((quarter.parent / "rej.csv").read_bytes())
+    result = runner.invoke(
+        app,
+        ["measure", str(quarter.parent), "-p", "2024Q3", "-o", str(first_book), "--json", "-"],
+    )
+    assert result.exit_code == 0, result.output
+    again = json.loads(result.stdout)
+    assert again["reconciliation"] == first["reconciliation"]
+    assert again["inputs"] == [str(quarter)]
+    for name in ("t.xlsx", "rej.csv", "t-数据质量.csv"):
+        assert any(name in note and "digicons" in note for note in again["notes"]), name
+
+
+def test_a_list_digicons_wrote_named_as_an_input_is_refused(quarter: Path) -> None:
+    run_measure(quarter)
+    for name in ("rej.csv", "t.xlsx"):
+        result = runner.invoke(app, ["measure", str(quarter.parent / name), "-p", "2024Q3"])
+        assert result.exit_code == 3, result.output
+        assert "digicons 写出" in result.stderr and name in result.stderr

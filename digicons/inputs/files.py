@@ -99,6 +99,24 @@ def is_lock_file(path: Path) -> bool:
     return path.name.startswith(LOCK_PREFIX)
 
 
+def written_by_digicons(path: Path) -> str | None:
+    """What digicons wrote `path` as (a workbook, a list of rejected rows, a classified copy),
+    or None. Its rows were read, counted or listed before: read again, they would count twice."""
+    # The recognisers live with the outputs: each format knows the files it writes.
+    from digicons.outputs import owned
+
+    suffix = path.suffix.lower()
+    if not path.is_file() or suffix not in SPREADSHEET_SUFFIXES | CSV_SUFFIXES:
+        return None
+    if suffix == ".xlsx" and owned.workbook(path):
+        return "工作簿"
+    if suffix in CSV_SUFFIXES and owned.issue_list(path):
+        return "剔除行和质量标记行清单"
+    if suffix in CSV_SUFFIXES and owned.classified(path):
+        return "分类结果"
+    return None
+
+
 def expand_inputs(items: list[Path]) -> Expansion:
     """Files named, folders (their CSV/Excel/Parquet files, sorted) and glob patterns.
 
@@ -110,7 +128,15 @@ def expand_inputs(items: list[Path]) -> Expansion:
         for path in candidates:
             if is_lock_file(path):
                 found.notes.append(f"跳过 Excel 锁定文件 {path}（an open workbook's lock file）")
-            elif not path.name.startswith("."):
+            elif path.name.startswith("."):
+                continue
+            elif what := written_by_digicons(path):
+                # Quarter after quarter in one folder: the last run's outputs are no input.
+                found.notes.append(
+                    f"跳过 digicons 写出的{what} {path}"
+                    "（an output of digicons, not enterprise data）"
+                )
+            else:
                 found.paths.append(path)
 
     for item in items:
@@ -131,6 +157,12 @@ def expand_inputs(items: list[Path]) -> Expansion:
                     "（folder holds no CSV, Excel or Parquet files）"
                 )
         else:
+            if what := written_by_digicons(item):
+                raise InputError(
+                    f"{item}：是 digicons 写出的{what}，不是企业数据（an output of digicons, "
+                    "not an input）",
+                    hint="请改用原始的企业数据文件。",
+                )
             found.paths.append(item)
     # A file named twice (its folder and itself, say) is read once: read twice, every row of it
     # would be a repeated credit code.
