@@ -584,7 +584,7 @@ def series(
         outputs.append(Output(json_file, "json", lambda temp: write_json(document, temp)))
     files = write_all(outputs, results, overwrite=overwrite)
     for note in made.notes:
-        console.stderr.print(f"[dim]注意：{note}[/dim]", highlight=False)
+        console.note(note)
     console.stderr.print(
         f"{len(made.periods)} 期（{'、'.join(p.key for p in made.periods)}）→ "
         + "、".join(str(f) for f in files)

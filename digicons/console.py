@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 from rich.tree import Tree
 
 from digicons.scope.catalogue import Catalogue, display_name
@@ -16,8 +17,10 @@ if TYPE_CHECKING:
     from digicons.measure.company import CompanyAnswer
     from digicons.measure.result import MeasureResult
 
-stdout = Console()
-stderr = Console(stderr=True, soft_wrap=True)
+# No markup and no emoji codes: names, paths and queries are printed as they are (a name with
+# "[/]" made rich raise, ":cat:" became a cat); our styles are given as Text styles.
+stdout = Console(markup=False, emoji=False)
+stderr = Console(stderr=True, soft_wrap=True, markup=False, emoji=False)
 
 
 def class_table(answers: list[ClassAnswer]) -> Table:
@@ -33,7 +36,7 @@ def class_table(answers: list[ClassAnswer]) -> Table:
         table.add_row(
             answer.query,
             industry,
-            "[yellow]是 (部分*)[/yellow]" if answer.partial else "[green]是[/green]",
+            Text("是 (部分*)", style="yellow") if answer.partial else Text("是", style="green"),
             f"{minor.code} {minor.name}",
             f"{medium.code} {medium.name}",
             f"{major.code} {major.name}",
@@ -46,15 +49,18 @@ def aggregate_tree(answer: AggregateAnswer) -> Tree:
     title = (
         f"{answer.query} → {answer.level.value} {answer.industry_code} {answer.industry_name or ''}"
     )
-    tree = Tree(f"[bold]{title}[/bold]")
+    tree = Tree(Text(title, style="bold"))
     if not answer.hits:
         tree.add("不含数字消费行业 / no digital-consumption industries")
     for hit in answer.hits:
         major, medium, minor = hit.lineage
-        star = " [yellow](*) 部分[/yellow]" if hit.pattern.partial else ""
         tree.add(
-            f"{hit.pattern.text} {hit.pattern.industry_name}{star} → "
-            f"{minor.code} {minor.name} / {medium.code} {medium.name} / {major.code} {major.name}"
+            Text.assemble(
+                f"{hit.pattern.text} {hit.pattern.industry_name}",
+                (" (*) 部分", "yellow") if hit.pattern.partial else "",
+                f" → {minor.code} {minor.name} / {medium.code} {medium.name} / "
+                f"{major.code} {major.name}",
+            )
         )
     return tree
 
@@ -71,33 +77,39 @@ def print_answers(answers: list[Answer]) -> None:
 
 
 def catalogue_tree(catalogue: Catalogue) -> Tree:
-    tree = Tree("[bold]数字消费覆盖范围 (5 大类 / 22 中类 / 63 小类)[/bold]")
+    tree = Tree(Text("数字消费覆盖范围 (5 大类 / 22 中类 / 63 小类)", style="bold"))
     for major in catalogue.level("major"):
-        major_node = tree.add(f"[bold]{major.code} {major.name}[/bold]")
+        major_node = tree.add(Text(f"{major.code} {major.name}", style="bold"))
         for medium in catalogue.children(major.code):
             medium_node = major_node.add(f"{medium.code} {medium.name}")
             for minor in catalogue.children(medium.code):
                 patterns = ", ".join(p.text for p in catalogue.patterns_of(minor.code)) or "—"
-                star = " [yellow]*[/yellow]" if catalogue.is_partial(minor.code) else ""
-                medium_node.add(f"{minor.code} {minor.name}{star}  [dim]{patterns}[/dim]")
+                star = (" *", "yellow") if catalogue.is_partial(minor.code) else ""
+                medium_node.add(
+                    Text.assemble(f"{minor.code} {minor.name}", star, "  ", (patterns, "dim"))
+                )
     return tree
 
 
 def print_warnings(result: MeasureResult) -> None:
     """Notes on what was left out, and the warnings of the run: on stderr, for people."""
-    for note in result.notes:
-        stderr.print(f"[dim]注意：{note}[/dim]", highlight=False)
+    for text in result.notes:
+        note(text)
     for warning in result.warnings:
         stderr.print(
-            f"[bold yellow]警告[/bold yellow] [yellow]{warning.message}[/yellow]",
+            Text.assemble(("警告", "bold yellow"), " ", (warning.message, "yellow")),
             highlight=False,
         )
 
 
+def note(text: str) -> None:
+    stderr.print(Text(f"注意：{text}", style="dim"), highlight=False)
+
+
 def error(message: str, hint: str | None = None) -> None:
-    stderr.print(f"[bold red]error:[/bold red] [red]{message}[/red]", highlight=False)
+    stderr.print(Text.assemble(("error:", "bold red"), " ", (message, "red")), highlight=False)
     if hint:
-        stderr.print(f"[dim]{hint}[/dim]", highlight=False)
+        stderr.print(Text(hint, style="dim"), highlight=False)
 
 
 def measure_summary(result: MeasureResult) -> Table:
@@ -176,7 +188,9 @@ def reconciliation_table(result: MeasureResult) -> Table:
     ):
         table.add_row(label, f"{rows:,}", f"{result.convert(revenue):,.2f}")
     for reason, (n, revenue) in result.rejects_by_reason.items():
-        table.add_row(f"  [dim]{LABELS[reason]}[/dim]", f"{n:,}", f"{result.convert(revenue):,.2f}")
+        table.add_row(
+            Text(f"  {LABELS[reason]}", style="dim"), f"{n:,}", f"{result.convert(revenue):,.2f}"
+        )
     table.add_row("有质量标记 flagged", f"{result.flagged_rows:,}", "")
     if rec.total_rows:
         table.add_row(
@@ -212,10 +226,14 @@ def lines_table(result: MeasureResult) -> Table | None:
 
 
 STATUS = {
-    "digital": "[green]数字消费[/green]",
-    "not_digital": "非数字消费",
-    "rejected": "[red]剔除[/red]",
+    "digital": ("数字消费", "green"),
+    "not_digital": ("非数字消费", ""),
+    "rejected": ("剔除", "red"),
 }
+
+
+def _status(key: str) -> Text:
+    return Text.assemble(STATUS[key])
 
 
 def print_company(answer: CompanyAnswer) -> None:
@@ -236,16 +254,16 @@ def print_company(answer: CompanyAnswer) -> None:
                 row.name or "—",
                 "—" if minor is None else f"{minor.code}{'*' if row.partial else ''}",
                 "—" if row.revenue is None else f"{row.revenue:,.2f}",
-                STATUS[row.status],
+                _status(row.status),
             )
         stdout.print(table)
         return
-    stdout.print(f"[bold]{title}[/bold]")
+    stdout.print(Text(title, style="bold"))
     for row in answer.rows:
         card = Table(show_header=False, box=None, padding=(0, 1))
         card.add_column(style="dim", no_wrap=True)
         card.add_column(overflow="fold")
-        status = STATUS[row.status]
+        status = _status(row.status)
         if row.reason:
             status += f"：{LABELS[row.reason]}"
         if row.kept_at:

@@ -365,3 +365,32 @@ def test_suppressed_cells_stay_suppressed_in_every_derived_figure(tmp_path: Path
             if before["suppressed"]:
                 assert now["quarter_revenue"] is None and now["quarter_suppressed"]
     assert seen > 0
+
+
+# Text from the data or the command line that rich would read as its markup (a closing tag, a
+# style, an emoji code, an escaped bracket): it crashed the command with a traceback (MarkupError,
+# again while reporting the error) or was printed altered.
+MARKUP = "京[/]甲[bold]乙:cat:\\[丙]"
+
+
+def test_company_prints_names_as_they_are(tmp_path: Path) -> None:
+    source = tmp_path / "q.csv"
+    source.write_text(
+        f"统一社会信用代码,单位详细名称,行业代码,营业收入\n{A},{MARKUP},5292,10\n", encoding="utf-8"
+    )
+    result = company(A, "--in", str(source), "-p", "2024Q3")
+    assert result.exit_code == 0, result.output
+    assert MARKUP in result.stdout
+    result = company(MARKUP, "--in", str(source), "-p", "2024Q3")
+    assert result.exit_code == 0, result.output
+    assert f"企业归类查询：{MARKUP}" in result.stdout
+
+
+def test_errors_print_paths_and_queries_as_they_are(tmp_path: Path) -> None:
+    missing = tmp_path / f"{MARKUP}.csv"
+    result = runner.invoke(app, ["measure", str(missing), "-p", "2024Q3"])
+    assert result.exit_code == 3, result.output
+    assert f"{MARKUP}.csv" in result.stderr.replace("\n", "")
+    result = runner.invoke(app, ["classify", MARKUP])
+    assert result.exit_code == 1, result.output
+    assert repr(MARKUP) in result.stderr.replace("\n", "")
