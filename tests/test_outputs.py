@@ -543,6 +543,10 @@ def test_a_folder_measured_again_leaves_out_what_digicons_wrote_into_it(quarter:
 def test_a_list_digicons_wrote_named_as_an_input_is_refused(quarter: Path) -> None:
     run_measure(quarter)
     for name in ("rej.csv", "t.xlsx"):
-        result = runner.invoke(app, ["measure", str(quarter.parent / name), "-p", "2024Q3"])
+        out = quarter.parent / "again.xlsx"
+        result = runner.invoke(
+            app, ["measure", str(quarter.parent / name), "-p", "2024Q3", "-o", str(out)]
+        )
         assert result.exit_code == 3, result.output
+        assert not out.exists()
         assert "digicons 写出" in result.stderr and name in result.stderr
