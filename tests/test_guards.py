@@ -185,6 +185,28 @@ def test_growth_that_cannot_be_computed_is_said(tmp_path: Path) -> None:
     assert codes == ["growth_unavailable"] and "同比" in result.stderr
 
 
+def test_growth_without_a_value_in_the_prior_column_says_so(tmp_path: Path) -> None:
+    # The column is there, its cells of the digital rows are empty or no number (#DIV/0! in a
+    # workbook): "the input has no 上年同期 column" sent people looking for a column they had.
+    path = tmp_path / "q.csv"
+    path.write_text(
+        f"统一社会信用代码,单位名称,行业代码,营业收入,营业收入上年同期\n{A},甲,5292,10,\n", "utf-8"
+    )
+    result = invoke(*fixtures.measure_args(path, "--json", "-"))
+    (warning,) = json.loads(result.stdout)["warnings"]
+    assert warning["code"] == "growth_unavailable"
+    assert "没有营业收入上年同期，" not in warning["message"]
+    assert "营业收入上年同期列" in warning["message"] and "没有数值" in warning["message"]
+    # --prior files that hold none of this quarter's digital enterprises.
+    prior = tmp_path / "2023Q3.csv"
+    other = fixtures.code("91110108MC0000009")
+    prior.write_text(f"统一社会信用代码,营业收入\n{other},8\n", "utf-8")
+    path.write_text(f"统一社会信用代码,单位名称,行业代码,营业收入\n{A},甲,5292,10\n", "utf-8")
+    result = invoke(*fixtures.measure_args(path, "--prior", str(prior), "--json", "-"))
+    warnings = {w["code"]: w["message"] for w in json.loads(result.stdout)["warnings"]}
+    assert "--prior 文件中没有本期数字消费企业" in warnings["growth_unavailable"]
+
+
 # Silent mismatches between SQL and Python -----------------------------------------------------
 
 

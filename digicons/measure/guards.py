@@ -95,6 +95,25 @@ def _hints(result: MeasureResult) -> str:
     return "".join(dict.fromkeys(hints)) or "请查看剔除原因。"
 
 
+def _no_growth(result: MeasureResult) -> str:
+    """Why no digital row has a 上年同期: no source of it, or a source without a value."""
+    cannot = "无法计算同比、拉动和贡献率"
+    if result.comparison.source == "files":
+        return (
+            f"--prior 文件中没有本期数字消费企业的营业收入：{cannot}"
+            "（growth cannot be computed: no digital enterprise found in the --prior files）"
+        )
+    if any("revenue_prior" in f.columns for f in result.inputs):
+        return (
+            f"营业收入上年同期列中，数字消费的行都没有数值（空白、不是数值或为错误值）：{cannot}"
+            "（growth cannot be computed: the 上年同期 column holds no value for digital rows）"
+        )
+    return (
+        f"输入没有营业收入上年同期，也没有给出 --prior 文件：{cannot}"
+        "（growth cannot be computed: no 上年同期 column and no --prior files）"
+    )
+
+
 def warnings_of(
     result: MeasureResult, max_rejected: Decimal, side_periods: list[RunWarning]
 ) -> list[RunWarning]:
@@ -112,13 +131,7 @@ def warnings_of(
             )
         )
     if rec.rows["digital"] and result.total.revenue_prior is None:
-        found.append(
-            RunWarning(
-                "growth_unavailable",
-                "输入没有营业收入上年同期，也没有给出 --prior 文件：无法计算同比、拉动和贡献率"
-                "（growth cannot be computed: no 上年同期 column and no --prior files）",
-            )
-        )
+        found.append(RunWarning("growth_unavailable", _no_growth(result)))
     listed = result.listed
     if listed is not None and listed.missing:
         shown = "、".join(listed.missing[:EXAMPLES]) + (
