@@ -380,6 +380,18 @@ def test_a_word_for_no_region_is_no_region(tmp_path: Path, none: str) -> None:
     assert [(i.row, i.flags) for i in found.issues] == [(2, ("region_missing",))]
 
 
+def test_a_blank_period_beside_filled_ones_is_flagged(tmp_path: Path) -> None:
+    # Counted in the run's period, as before, but no longer silently: the other rows of the file
+    # say which quarter they are, this one says none (a row pasted in from elsewhere?).
+    path = firms(tmp_path, "5292,10,2024Q3", "5292,30,", header=f"{HEADER},报告期")
+    found = run(path)
+    assert found.reconciliation.rows["digital"] == 2
+    assert [(i.row, i.flags) for i in found.issues] == [(3, ("period_missing",))]
+    # A column left blank throughout says nothing of any row: no flag.
+    path = firms(tmp_path, "5292,10,", "5292,30,", header=f"{HEADER},报告期")
+    assert run(path).issues == []
+
+
 @pytest.mark.parametrize("none", ["-", "无", "N/A", "0"])
 def test_a_word_for_no_industry_code_is_a_missing_code(tmp_path: Path, none: str) -> None:
     # Rejected either way; but as 行业代码缺失, not 行业代码格式错误 (the cell says there is none).

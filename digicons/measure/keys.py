@@ -124,6 +124,8 @@ def judge_keys(
     a row that has it for an industry code repeats the header (exports joined one under another).
     """
     industries: dict[str | None, Industry] = {}
+    # Files whose 报告期 column names a period somewhere: a blank one beside them is flagged.
+    dated = {file_idx for file_idx, _, _, period_raw in keys if normalise.text(period_raw)}
     rows: list[dict[str, object]] = []
     named: dict[str, str] = {}
     replaced: set[str] = set()
@@ -141,13 +143,15 @@ def judge_keys(
         heading = headings.get(file_idx)
         if industry.reason is not None and normalise_header(industry_raw or "") == heading:
             reasons.append(reason_id("header_repeated"))
+        flags = flag_bit("region_missing") if has_region and region == "" else 0
         if normalise.text(period_raw):
             found = normalise.period(period_raw)
             if found is None:
                 reasons.append(reason_id("period_unrecognised"))
             elif found != period:
                 reasons.append(reason_id("period_mismatch"))
-        flags = flag_bit("region_missing") if has_region and region == "" else 0
+        elif file_idx in dated:
+            flags |= flag_bit("period_missing")
         if region.isascii() and region.isdigit() and len(region) != 6:
             # A digit lost or doubled (11010, 1101050): no region of its own in 地区.
             flags |= flag_bit("region_malformed")

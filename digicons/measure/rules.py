@@ -225,6 +225,13 @@ RULES: tuple[Rule, ...] = (
         Stage.READ,
         (),
     ),
+    Rule(
+        "period_missing",
+        "报告期为空，而同一文件的其他行有报告期：按本次统计期计入",
+        F,
+        Stage.KEY,
+        ("period",),
+    ),
 )
 
 REJECTS: tuple[Rule, ...] = tuple(r for r in RULES if r.action is Action.REJECT)
