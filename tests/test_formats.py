@@ -380,6 +380,41 @@ def test_a_word_for_no_region_is_no_region(tmp_path: Path, none: str) -> None:
     assert [(i.row, i.flags) for i in found.issues] == [(2, ("region_missing",))]
 
 
+def _cut_character_at(tmp_path: Path, rows: int, line: int, header: str) -> Path:
+    """q.csv in UTF-8 of `rows` enterprises, the name on `line` cut inside a character (a system
+    that cuts fields by bytes): the rest of the file is good UTF-8."""
+    lines = [header]
+    lines += [
+        f"{fixtures.code(f'9111010{i:010d}')},公司{i},5292,{i + 1},110105" for i in range(rows)
+    ]
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    at = data.index(f"公司{line - 2},".encode())
+    path = tmp_path / "q.csv"
+    path.write_bytes(data[:at] + "公".encode()[:2] + data[at + 3 :])
+    return path
+
+
+@pytest.mark.parametrize(
+    ("rows", "line", "header"),
+    [
+        (2_000, 1_500, "统一社会信用代码,单位名称,行业代码,营业收入,区划代码"),
+        (30_000, 25_000, "统一社会信用代码,单位名称,行业代码,营业收入,区划代码"),
+        # A header in English reads alike in both encodings: the names in GB18030 did not.
+        (2_000, 1_500, "credit_code,name,industry_code,revenue,region"),
+    ],
+)
+def test_a_character_cut_in_a_utf8_file_names_its_line(
+    tmp_path: Path, rows: int, line: int, header: str
+) -> None:
+    # Within the first megabyte the file was taken for GB18030 ("no header in the first 30
+    # rows", or every name garbled); beyond it, or with --encoding utf-8, the run ended in an
+    # internal error.
+    path = _cut_character_at(tmp_path, rows, line, header)
+    for extra in ((), ("--encoding", "utf-8")):
+        said = refusal(path, *extra)
+        assert f"第 {line} 行" in said and "UTF-8" in said and "内部错误" not in said
+
+
 def test_a_blank_period_beside_filled_ones_is_flagged(tmp_path: Path) -> None:
     # Counted in the run's period, as before, but no longer silently: the other rows of the file
     # say which quarter they are, this one says none (a row pasted in from elsewhere?).

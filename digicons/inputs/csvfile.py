@@ -52,6 +52,7 @@ ENCODINGS = {
 DELIMITERS = (",", "\t", ";", "|")
 _SNIFF_BYTES = 1 << 20
 _BLOCK = 1 << 24
+_UTF8_MAJORITY = 20  # valid UTF-8 characters for each byte that is not, to call a file UTF-8
 _WIDTH_SAMPLE = 200  # records whose width tells a trailing delimiter
 READ_COLUMNS = ("__row_no", "__read_reason", "__note")
 
@@ -91,13 +92,15 @@ def detect_encoding(head: bytes, forced: str | None = None) -> str:
         return forced_encoding(forced)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        # Not final: the sample may end inside a multi-byte character.
-        decoder.decode(head, final=False)
-    except UnicodeDecodeError:
-        return "gb18030"
-    return "utf-8"
+    # Not final: the sample may end inside a multi-byte character.
+    text = codecs.getincrementaldecoder("utf-8")(errors="replace").decode(head, final=False)
+    bad = text.count("\ufffd")
+    if not bad:
+        return "utf-8"
+    # GB18030 text is almost never valid UTF-8; UTF-8 with a few bytes that are not (a character
+    # cut by a system that cuts fields by bytes) is UTF-8, and reading it names the line.
+    good = len(text) - len(text.encode("ascii", "ignore")) - bad
+    return "utf-8" if good >= _UTF8_MAJORITY * bad else "gb18030"
 
 
 def _head_text(head: bytes, encoding: str) -> str:
@@ -278,9 +281,10 @@ def _stage(
         if dialect.empty_lines is not None:
             stats.blank_lines = stats.data_lines = dialect.empty_lines
         else:
-            reader = _reader(source, dialect, names, wanted, careful, unparsed)
             state = _Walk(first_ordinal)
             try:
+                # Inside: the reader decodes its first block on opening.
+                reader = _reader(source, dialect, names, wanted, careful, unparsed)
                 for batch in reader:
                     table = _batch(
                         batch, wanted, names, careful, dialect, unparsed, state, reasons, lone_cr
@@ -291,10 +295,7 @@ def _stage(
                     stats.records += table.num_rows - blanks
                     writer.write_table(table.filter(pc.invert(blank)).cast(schema))
             except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-                raise InputError(
-                    f"{path}：无法按 CSV 读取（cannot be read as CSV: {first_line(exc)}）",
-                    hint="请检查编码（--encoding utf-8|gbk|utf-16）。",
-                ) from exc
+                raise _unreadable(path, source, dialect, exc) from exc
             tail = _unparsed_table(unparsed, state, dialect, wanted, reasons, stats)
             if tail.num_rows:
                 writer.write_table(tail.cast(schema))
@@ -303,6 +304,42 @@ def _stage(
     finally:
         writer.close()
     return stats
+
+
+def _unreadable(path: Path, source: Path, dialect: CsvDialect, exc: Exception) -> InputError:
+    """The error of a file the parser gave up on: the line of its first byte that is not of
+    its encoding, when that is why (a character cut in two), else the parser's words."""
+    name = {"utf-8": "UTF-8", "gb18030": "GB18030"}.get(dialect.encoding, dialect.encoding)
+    # A UTF-16 file is read from a UTF-8 copy made by decoding it: its bytes decoded already.
+    found = _undecodable(path, dialect.encoding, dialect.newline) if source == path else None
+    if found is None:
+        return InputError(
+            f"{path}：无法按 CSV 读取（cannot be read as CSV: {first_line(exc)}）",
+            hint="请检查编码（--encoding utf-8|gbk|utf-16）。",
+        )
+    line, offset = found
+    return InputError(
+        f"{path}：第 {line} 行含有不是 {name} 编码的字节（第 {offset:,} 字节起；"
+        f"可能是被截断的汉字）（line {line} holds bytes that are not {name}）",
+        hint="请修正该行后重新导出；整个文件是另一种编码时，用 --encoding utf-8|gbk|utf-16 指定。",
+    )
+
+
+def _undecodable(path: Path, encoding: str, newline: str) -> tuple[int, int] | None:
+    """(line, byte offset from 1) of the first byte of `path` that `encoding` cannot decode."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    done = 0
+    lines = 1
+    with path.open("rb") as handle:
+        while block := handle.read(_BLOCK):
+            try:
+                decoder.decode(block, final=False)
+            except UnicodeDecodeError as exc:
+                at = max(exc.start, 0)
+                return lines + block[:at].count(newline.encode()), done + at + 1
+            done += len(block)
+            lines += block.count(newline.encode())
+    return None
 
 
 class _Sink:
