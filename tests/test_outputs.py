@@ -478,6 +478,8 @@ AWKWARD = (
     "长" * 40_000,
     "\x01",
     7,
+    1234567.125,
+    0.1,
     "",
 )
 
@@ -485,24 +487,24 @@ AWKWARD = (
 def test_rows_added_to_a_finished_workbook_read_as_xlsxwriter_writes_them(tmp_path: Path) -> None:
     from python_calamine import CalamineWorkbook
 
-    from digicons.outputs.listing import Listing
+    from digicons.outputs.listing import listing
     from digicons.outputs.style import new_workbook, write_text
 
     path = tmp_path / "t.xlsx"
     with new_workbook(path) as styles:
         sheet = styles.workbook.add_worksheet("清单")
-        text, count = styles.cell("text"), styles.cell("int")
-        formats = [count if isinstance(v, int) else text for v in AWKWARD]
+        text, number = styles.cell("text"), styles.cell("money")
         # Row 1 written by XlsxWriter, the reference; rows 2 and 3 by the listing.
         for column, value in enumerate(AWKWARD):
-            if isinstance(value, int):
-                sheet.write_number(0, column, value, count)
+            if isinstance(value, int | float):
+                sheet.write_number(0, column, value, number)
             elif value == "":
                 sheet.write_blank(0, column, None, text)
             else:
                 write_text(sheet, 0, column, str(value), text)
+        rest = listing(sheet, 1, [list(AWKWARD), list(AWKWARD)], text, number)
         styles.workbook.add_worksheet("其后")
-    Listing("清单", 1, formats, [list(AWKWARD), list(AWKWARD)]).add_to(path)
+    rest.add_to(path)
 
     book = openpyxl.load_workbook(path)
     sheet = book["清单"]
@@ -513,8 +515,9 @@ def test_rows_added_to_a_finished_workbook_read_as_xlsxwriter_writes_them(tmp_pa
     reference[6] = (None, "n", reference[0][2])
     assert [(c.value, c.data_type, c.style_id) for c in sheet[2]] == reference
     assert [(c.value, c.data_type, c.style_id) for c in sheet[3]] == reference
-    assert reference[0][0] == "A & B <c> >"
+    assert reference[0][0] == "A & B <c> >" and reference[8][0] == 1234567.125
     assert reference[4][0] == "bell" and len(reference[5][0]) == 32767
+    assert reference[0][2] != reference[7][2]  # text and numbers each in their format
     assert book.sheetnames == ["清单", "其后"]
     rows = CalamineWorkbook.from_path(path).get_sheet_by_name("清单").to_python()
     assert rows[1] == rows[2] == [*rows[0][:6], "", *rows[0][7:]]

@@ -18,7 +18,7 @@ from xlsxwriter.worksheet import Worksheet
 from digicons.measure.result import Cell, MeasureResult, Values
 from digicons.measure.rules import FLAGS, LABELS
 from digicons.outputs.issues import ISSUE_HEADERS, issue_row
-from digicons.outputs.listing import Listing
+from digicons.outputs.listing import Listing, listing
 from digicons.outputs.style import (
     FIGURE_FONT,
     FOOTER,
@@ -311,8 +311,8 @@ def _notes_sheet(sheet: Worksheet, styles: Styles, result: MeasureResult) -> Non
 def _quality_sheet(
     sheet: Worksheet, styles: Styles, result: MeasureResult, issue_file: Path | None
 ) -> Listing | None:
-    """The rejected and flagged rows; past the first, they are returned, to be added to the
-    finished file (outputs.listing: XlsxWriter would take most of the run's writing)."""
+    """The rejected and flagged rows: returned, to be added to the finished file
+    (outputs.listing: through XlsxWriter they took most of the run's writing)."""
     if result.disclosure is not None:
         _quality_counts(sheet, styles, result, issue_file)
         return None
@@ -331,21 +331,11 @@ def _quality_sheet(
     header = styles.header(top=5, bottom=1)
     for index, text in enumerate(ISSUE_HEADERS):
         sheet.write_string(1, index, text, header)
-    text = styles.cell("text")
-    count = styles.cell("int")
     rows = [issue_row(issue) for issue in result.issues[:room]]
-    formats = [count if isinstance(v, int) else text for v in rows[0]] if rows else []
-    for c, value in enumerate(rows[0] if rows else []):
-        if isinstance(value, int):
-            sheet.write_number(2, c, value, count)
-        elif value != "":
-            write_text(sheet, 2, c, str(value), text)
-        else:  # an empty cell with its border
-            sheet.write_blank(2, c, None, text)
     sheet.freeze_panes(2, 0)
     sheet.autofilter(1, 0, 1 + len(rows), len(ISSUE_HEADERS) - 1)
     _print_listing(sheet, landscape=True)
-    return Listing(sheet.name, 3, formats, rows[1:]) if len(rows) > 1 else None
+    return listing(sheet, 2, rows, styles.cell("text"), styles.cell("int")) if rows else None
 
 
 def _quality_counts(
@@ -411,10 +401,7 @@ def write_plain_workbook(
             sheet.set_column(column, column, 14)
         text = styles.plain("left")
         number = styles.get(font_name=FIGURE_FONT, font_size=SIZE)
-        for r, row in enumerate(rows, start=1):
-            for column, value in enumerate(row):
-                if isinstance(value, int | float) and not isinstance(value, bool):
-                    sheet.write_number(r, column, value, number)
-                else:
-                    write_text(sheet, r, column, str(value), text)
+        rest = listing(sheet, 1, rows, text, number) if rows else None
         sheet.freeze_panes(1, 0)
+    if rest is not None:
+        rest.add_to(path)
