@@ -415,6 +415,17 @@ def test_a_character_cut_in_a_utf8_file_names_its_line(
         assert f"第 {line} 行" in said and "UTF-8" in said and "内部错误" not in said
 
 
+def test_a_character_cut_in_a_gbk_file_names_its_line(tmp_path: Path) -> None:
+    lines = ["统一社会信用代码,单位名称,行业代码,营业收入"]
+    lines += [f"{fixtures.code(f'9111010{i:010d}')},公司{i},5292,{i + 1}" for i in range(3_000)]
+    data = ("\n".join(lines) + "\n").encode("gb18030")
+    at = data.index("公司1998,".encode("gb18030"))
+    path = tmp_path / "q.csv"
+    path.write_bytes(data[:at] + "公".encode("gb18030")[:1] + data[at + 2 :])
+    said = refusal(path)
+    assert "第 2000 行" in said and "GB18030" in said and "内部错误" not in said
+
+
 def test_a_blank_period_beside_filled_ones_is_flagged(tmp_path: Path) -> None:
     # Counted in the run's period, as before, but no longer silently: the other rows of the file
     # say which quarter they are, this one says none (a row pasted in from elsewhere?).
