@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeAlias, TypeVar
 import typer
 
 from digicons import __version__, console
-from digicons.errors import DigiconsError, Interrupted, UsageError
+from digicons.errors import DigiconsError, Interrupted, UsageError, first_line
 from digicons.outputs import dumps
 from digicons.period import parse_period
 from digicons.scope.catalogue import catalogue_records, catalogue_tree, load_catalogue
@@ -159,8 +159,10 @@ def handled(command: Callable[P, R]) -> Callable[P, R]:
         except Exception as exc:
             if _state["debug"]:
                 raise
+            # The type and the first line of the message: a repr can hold a whole input (a
+            # UnicodeDecodeError carries every byte it was decoding); --debug shows everything.
             console.error(
-                f"内部错误（internal error）：{exc!r}",
+                f"内部错误（internal error）：{type(exc).__name__}: {first_line(exc)[:300]}",
                 "这是 digicons 的缺陷，不是输入的问题。请用 --debug 重新运行并报告其输出。",
             )
             raise typer.Exit(INTERNAL_ERROR) from None

@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from digicons.cli import app
@@ -165,3 +166,23 @@ def test_a_code_table_without_classes_the_scope_names_is_refused(
         assert result.exit_code == 3, result.output
         assert "5292、6422" in result.stderr and "GB/T 4754-2017" in result.stderr
     assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_an_internal_error_is_said_in_a_few_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A library error's repr can hold a whole input (a UnicodeDecodeError carries every byte it
+    # was decoding): the message printed 350,000 characters of a CSV file.
+    import digicons.measure
+
+    def fail(*_args: object, **_kwargs: object) -> None:
+        raise UnicodeDecodeError("gb18030", b"\xb9\xab" * 100_000, 7, 8, "illegal sequence")
+
+    monkeypatch.setattr(digicons.measure, "measure", fail)
+    sample = Path(__file__).parent.parent / "data" / "sample"
+    result = runner.invoke(
+        app, ["measure", str(sample), "-p", "2024Q3", "-o", str(tmp_path / "t.xlsx")]
+    )
+    assert result.exit_code == 70, result.output
+    assert "内部错误" in result.stderr and "UnicodeDecodeError" in result.stderr
+    assert len(result.stderr) < 1_000
