@@ -26,6 +26,9 @@ _FORMS = (
     # January to the end of a quarter in words: 2024年前三季度, 2024年前两季度, 2024年上半年
     re.compile(r"(?P<year>[0-9]{4})年?前(?P<quarter>[两二三2-3])个?季度"),
     re.compile(r"(?P<year>[0-9]{4})年?(?P<half>上半年)"),
+    # The whole year, as annual reports name it: 2024年, 2024年度, 2024年全年 (January to
+    # December: the fourth quarter). Not in titles, where 2024年度 is a survey's year.
+    re.compile(r"(?P<year>[0-9]{4})(?P<whole>年|年度|年?全年)"),
     # A date in the period's last month, as spreadsheets and databases export it: 2024-09-30,
     # 2024/9/30, 2024-09-30T00:00:00 (an Excel date cell), 2024-09-30 00:00:00.
     re.compile(
@@ -92,7 +95,7 @@ def find_period(text: str) -> Period | None:
         if "month" in found:
             month = int(found["month"])
             return Period(int(found["year"]), month // 3) if month in (3, 6, 9, 12) else None
-        quarter = "2" if found.get("half") else found["quarter"]
+        quarter = "2" if found.get("half") else "4" if found.get("whole") else found["quarter"]
         return Period(int(found["year"]), _CHINESE_QUARTER.get(quarter) or int(quarter))
     return None
 

@@ -23,7 +23,7 @@ from digicons.inputs.headers import title_units
 from digicons.inputs.normalise import period as period_of
 from digicons.measure import MeasureOptions, MeasureResult, measure
 from digicons.outputs.jsondoc import result_json
-from digicons.period import parse_period
+from digicons.period import parse_period, periods_in
 from tests import fixtures
 
 DATA = Path(__file__).parent / "data"
@@ -805,6 +805,18 @@ def test_the_first_half_year_in_words(tmp_path: Path, text: str, key: str) -> No
     path = small_file(tmp_path, f"{fixtures.A},甲,5292,10,{text}", header=f"{HEADER},报告期")
     assert measure(MeasureOptions([path])).period.key == key
     assert parse_period(text).key == key
+
+
+@pytest.mark.parametrize("text", ["2024年度", "2024年", "2024年全年", "2024全年"])
+def test_the_whole_year_is_the_fourth_quarter(tmp_path: Path, text: str) -> None:
+    # Annual reports name their period by the year: it covers January to December, as 2024Q4
+    # does. The year's cells were 报告期无法识别, every row rejected, even under --period 2024Q4.
+    path = small_file(tmp_path, f"{fixtures.A},甲,5292,10,{text}", header=f"{HEADER},报告期")
+    assert measure(MeasureOptions([path])).period.key == "2024Q4"
+    assert measure(MeasureOptions([path], period="2024Q4")).total.revenue == 10
+    assert parse_period(text).key == "2024Q4"
+    # In a title it stays a survey year (2024年度统计调查制度): no period of the run's.
+    assert periods_in(f"{text}规模以上服务业企业财务状况统计调查") == set()
 
 
 def sheet_file(path: Path, rows: list[list[object]], merged: tuple[str, ...] = ()) -> Path:
