@@ -309,7 +309,7 @@ def _stage(
 def _unreadable(path: Path, source: Path, dialect: CsvDialect, exc: Exception) -> InputError:
     """The error of a file the parser gave up on: the line of its first byte that is not of
     its encoding, when that is why (a character cut in two), else the parser's words."""
-    name = {"utf-8": "UTF-8", "gb18030": "GB18030"}.get(dialect.encoding, dialect.encoding)
+    name = dialect.encoding.upper()
     # A UTF-16 file is read from a UTF-8 copy made by decoding it: its bytes decoded already.
     found = _undecodable(path, dialect.encoding, dialect.newline) if source == path else None
     if found is None:

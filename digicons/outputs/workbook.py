@@ -18,7 +18,6 @@ from xlsxwriter.worksheet import Worksheet
 from digicons.measure.result import Cell, MeasureResult, Values
 from digicons.measure.rules import FLAGS, LABELS
 from digicons.outputs.issues import ISSUE_HEADERS, issue_row
-from digicons.outputs.listing import Listing, listing
 from digicons.outputs.style import (
     FIGURE_FONT,
     FOOTER,
@@ -142,9 +141,7 @@ def write_workbook(result: MeasureResult, path: Path, issue_file: Path | None = 
             _region_sheet(workbook.add_worksheet("地区"), styles, result)
             _region_medium_sheet(workbook.add_worksheet("地区×中类"), styles, result)
         _notes_sheet(workbook.add_worksheet("说明"), styles, result)
-        rest = _quality_sheet(workbook.add_worksheet("数据质量"), styles, result, issue_file)
-    if rest is not None:
-        rest.add_to(path)
+        _quality_sheet(workbook.add_worksheet("数据质量"), styles, result, issue_file)
 
 
 def _name(cell: Cell) -> str:
@@ -310,12 +307,10 @@ def _notes_sheet(sheet: Worksheet, styles: Styles, result: MeasureResult) -> Non
 
 def _quality_sheet(
     sheet: Worksheet, styles: Styles, result: MeasureResult, issue_file: Path | None
-) -> Listing | None:
-    """The rejected and flagged rows: returned, to be added to the finished file
-    (outputs.listing: through XlsxWriter they took most of the run's writing)."""
+) -> None:
     if result.disclosure is not None:
         _quality_counts(sheet, styles, result, issue_file)
-        return None
+        return
     room = listed_issues(result)
     note = (
         f"剔除 {result.reconciliation.rows['rejected']:,} 行；"
@@ -335,7 +330,7 @@ def _quality_sheet(
     sheet.freeze_panes(2, 0)
     sheet.autofilter(1, 0, 1 + len(rows), len(ISSUE_HEADERS) - 1)
     _print_listing(sheet, landscape=True)
-    return listing(sheet, 2, rows, styles.cell("text"), styles.cell("int")) if rows else None
+    styles.list_rows(sheet, 2, rows, styles.cell("text"), styles.cell("int"))
 
 
 def _quality_counts(
@@ -401,7 +396,5 @@ def write_plain_workbook(
             sheet.set_column(column, column, 14)
         text = styles.plain("left")
         number = styles.get(font_name=FIGURE_FONT, font_size=SIZE)
-        rest = listing(sheet, 1, rows, text, number) if rows else None
+        styles.list_rows(sheet, 1, rows, text, number)
         sheet.freeze_panes(1, 0)
-    if rest is not None:
-        rest.add_to(path)
