@@ -8,6 +8,7 @@ import tempfile
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -102,6 +103,26 @@ def test_plain_codes_are_those_of_digits_and_capital_letters(values: list[str | 
     assert plain.tolist() == [
         all(c.isascii() and (c.isdigit() or c.isupper()) for c in v) for v in eighteen
     ]
+
+
+code_bytes = st.one_of(
+    st.binary(min_size=18, max_size=18),
+    st.text(alphabet=CHARSET + "IOSVZa\xe9 ", min_size=18, max_size=18),
+    # Right check characters, whatever the first character (only 0–9, A, N, Y may start a code).
+    st.builds(
+        lambda body: body + check_character(body),
+        st.text(alphabet=CHARSET, min_size=17, max_size=17),
+    ),
+).map(lambda code: code if isinstance(code, bytes) else code.encode("latin-1"))
+
+
+@given(st.lists(code_bytes, min_size=1, max_size=40))
+def test_check_matrix_agrees_with_python_on_any_bytes(rows: list[bytes]) -> None:
+    matrix = np.frombuffer(b"".join(rows), dtype=np.uint8).reshape(len(rows), 18)
+    plain, valid = check_matrix(matrix)
+    upper = frozenset(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    assert plain.tolist() == [all(b in upper for b in row) for row in rows]
+    assert valid.tolist() == [is_valid(row.decode("latin-1")) for row in rows]
 
 
 def test_known_credit_codes() -> None:
