@@ -8,6 +8,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from digicons.cli import app
@@ -523,6 +525,50 @@ def test_rows_added_to_a_finished_workbook_read_as_xlsxwriter_writes_them(tmp_pa
     assert rows[1] == rows[2] == [*rows[0][:6], "", *rows[0][7:]]
     assert rows[0][1] == "  padded  " and rows[0][2] == "line\r\nbreak"
     assert rows[0][3] == "_x0041_ and _X00e9_"  # Excel's escape of the escape undone
+
+
+_plain = st.text(alphabet="a长 _x0", max_size=4)  # text the short cut takes, spaces or not
+_any_cell = st.one_of(
+    st.sampled_from(AWKWARD),
+    _plain,
+    st.text(alphabet="a长 _x0\r<&", max_size=8),
+    st.integers(-(10**17), 10**17),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+    st.none(),
+)
+# Columns of one kind each (what the short cuts look for), or of any cells.
+_columns = st.integers(1, 30).flatmap(
+    lambda n: st.lists(
+        st.sampled_from([_plain, st.integers(0, 10**17), _any_cell]).flatmap(
+            lambda cells: st.lists(cells, min_size=n, max_size=n)
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+
+
+@given(_columns.map(lambda columns: [list(row) for row in zip(*columns, strict=True)]))
+def test_listing_columns_are_written_as_each_cell_alone(rows: list[list[object]]) -> None:
+    # The column-wise short cuts (one search over a column of plain text, a column of whole
+    # numbers) give the very XML of the rule for one cell, which the test above holds to
+    # XlsxWriter's.
+    from digicons.outputs import listing
+    from digicons.outputs.listing import Listing, _cell
+
+    listed = Listing("清单", 1, rows, (3, 4))
+    expected = "".join(
+        f'<row r="{number}">'
+        + "".join(_cell(f"{chr(65 + c)}{number}", v, ' s="3"', ' s="4"') for c, v in enumerate(row))
+        + "</row>"
+        for number, row in enumerate(rows, start=2)
+    )
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(listing, "_CHUNK", 7)  # rows in several chunks
+        chunks = list(listed._chunks())
+    assert len(chunks) == (len(rows) + 6) // 7
+    assert "".join(chunks) == expected
 
 
 def test_a_folder_measured_again_leaves_out_what_digicons_wrote_into_it(quarter: Path) -> None:

@@ -70,27 +70,19 @@ class Listing:
     styles: tuple[int, int]
 
     def _chunks(self) -> Iterator[str]:
+        """The rows' XML, _CHUNK rows at a time, built column by column (`_column`)."""
+        numbers = range(self.first + 1, self.first + 1 + len(self.rows))
         text_style, number_style = (f' s="{i}"' for i in self.styles)
-        names = [xl_col_to_name(c) for c in range(max((len(r) for r in self.rows), default=0))]
-        chunk: list[str] = []
-        for number, values in enumerate(self.rows, start=self.first + 1):
-            chunk.append(f'<row r="{number}">')
-            for name, value in zip(names, values, strict=False):
-                if isinstance(value, int | float) and not isinstance(value, bool):
-                    chunk.append(f'<c r="{name}{number}"{number_style}><v>{value:.16G}</v></c>')
-                    continue
-                cell = f'<c r="{name}{number}"{text_style}'
-                text = "" if value is None else _text(str(value))
-                if not text:
-                    chunk.append(f"{cell}/>")
-                else:
-                    space = _PRESERVE if text[0].isspace() or text[-1].isspace() else ""
-                    chunk.append(f'{cell} t="inlineStr"><is><t{space}>{text}</t></is></c>')
-            chunk.append("</row>")
-            if len(chunk) >= _CHUNK * (len(names) + 2):
-                yield "".join(chunk)
-                chunk.clear()
-        yield "".join(chunk)
+        columns = [
+            _column(xl_col_to_name(c), numbers, values, text_style, number_style)
+            for c, values in enumerate(zip(*self.rows, strict=True))
+        ]
+        cells = zip(*columns, strict=True)
+        for start in range(0, len(numbers), _CHUNK):
+            yield "".join(
+                f'<row r="{number}">{"".join(row)}</row>'
+                for number, row in zip(numbers[start : start + _CHUNK], cells, strict=False)
+            )
 
     def add_to(self, path: Path) -> None:
         """Write the rows into the sheet of the finished workbook at `path`, replacing the file;
@@ -121,13 +113,55 @@ class Listing:
             spliced.unlink(missing_ok=True)
 
 
+def _column(
+    name: str, numbers: range, values: tuple[object, ...], text_style: str, number_style: str
+) -> list[str]:
+    """The cells of one column: a column of plain text (most of them) needs one search for work
+    over all its cells, and one comprehension makes them."""
+    if values and all(type(v) is str for v in values):
+        texts: tuple[str, ...] = values  # type: ignore[assignment]
+        # "\n" is no character _WORK looks for, and cannot be part of an escape it looks for.
+        if _WORK.search("\n".join(texts)) is None and max(map(len, texts)) <= _MAX_UTF16 // 2:
+            return [
+                f'<c r="{name}{n}"{text_style}/>'
+                if not v
+                else f'<c r="{name}{n}"{text_style} t="inlineStr"><is><t>{v}</t></is></c>'
+                if not v[0].isspace() and not v[-1].isspace()
+                else _cell(f"{name}{n}", v, text_style, number_style)
+                for n, v in zip(numbers, texts, strict=True)
+            ]
+    elif values and all(type(v) is int for v in values):
+        return [
+            f'<c r="{name}{n}"{number_style}><v>{v:.16G}</v></c>'
+            for n, v in zip(numbers, values, strict=True)
+        ]
+    return [
+        _cell(f"{name}{n}", v, text_style, number_style)
+        for n, v in zip(numbers, values, strict=True)
+    ]
+
+
+def _cell(ref: str, value: object, text_style: str, number_style: str) -> str:
+    """One cell, whatever its value (the rule the short cut of `_column` follows)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f'<c r="{ref}"{number_style}><v>{value:.16G}</v></c>'
+    text = "" if value is None else _text(str(value))
+    if not text:
+        return f'<c r="{ref}"{text_style}/>'
+    space = _PRESERVE if text[0].isspace() or text[-1].isspace() else ""
+    return f'<c r="{ref}"{text_style} t="inlineStr"><is><t{space}>{text}</t></is></c>'
+
+
 def listing(
     sheet: Worksheet, first: int, rows: Sequence[Sequence[object]], text: Format, number: Format
 ) -> Listing:
     """The rows of `sheet` from row `first` on (0-based), in `text` or `number` format, to add to
     the file once XlsxWriter has written it (`Listing.add_to`). Made while the workbook is open:
     XlsxWriter gives the formats their indexes (its own call for a cell's format; there is no
-    public one), and writes them to the workbook's styles on closing."""
+    public one), and writes them to the workbook's styles on closing. Rows are of one length
+    (a table's rows, padded)."""
+    if len({len(row) for row in rows}) > 1:
+        raise InternalError(f"rows of different lengths listed in {sheet.name}")
     return Listing(sheet.name, first, rows, (text._get_xf_index(), number._get_xf_index()))
 
 
