@@ -588,8 +588,12 @@ def test_classify_file_with_json_prints_the_rows(tmp_path: Path) -> None:
 
 
 def test_version() -> None:
+    from importlib.metadata import version
+
     result = invoke("--version")
-    assert result.exit_code == 0 and __version__ in result.stdout
+    assert result.exit_code == 0 and result.stdout.strip() == f"digicons {__version__}"
+    # Written once in the package; the installed metadata takes it from there (pyproject.toml).
+    assert version("digicons") == __version__
 
 
 @pytest.mark.parametrize("command", ["measure", "classify"])  # the ones with long paragraphs
