@@ -9,14 +9,15 @@
 CREATE OR REPLACE TEMP TABLE {{side}}_by_code AS
 WITH coded AS (
     SELECT
-        CASE WHEN (m.raw IS NULL OR m.raw = i.credit_code_raw) AND m.code IS NOT NULL THEN m.code
-            ELSE i.credit_code_raw END AS credit_code,
+        coalesce(m.code, i.credit_code_raw) AS credit_code,
         i.credit_code_raw,
         CAST(i.file_idx AS BIGINT) * {{row_key_file}} + i.row_no AS row_key,
         i.revenue_value,
         i.revenue_prior_value
     FROM {{side}}_rows AS i
-    LEFT JOIN {{side}}_marks AS m ON m.h = hash(i.credit_code_raw)
+    -- As in judged.sql: a mark applies to the code read exactly, or to every code of its hash.
+    LEFT JOIN {{side}}_marks AS m
+        ON m.h = hash(i.credit_code_raw) AND (m.raw IS NULL OR m.raw = i.credit_code_raw)
 )
 SELECT
     credit_code,
