@@ -97,12 +97,12 @@ def test_measure_runs_without_pandas(tmp_path: Path) -> None:
     assert "pandas" not in done.stdout + done.stderr
 
 
-def test_measure_does_not_import_pandas_where_it_is_installed(tmp_path: Path) -> None:
-    # pyarrow imports pandas (0.2 s) on its first conversion of Python values when pandas is
-    # installed, as it is where the bench runs and in most offices' Python; digicons needs none.
-    pytest.importorskip("pandas")
+def _measure_in_a_process(tmp_path: Path, before: str, after: str) -> str:
+    """The last line a Python process prints that runs `before`, then `digicons measure` on the
+    sample through the console-script entry point, then `after`."""
     script = (
-        "import sys\n"
+        "import gc, sys\n"
+        f"{before}\n"
         "from digicons.cli import main\n"
         f"sys.argv = ['digicons', 'measure', {str(REPO / 'data' / 'sample')!r}, '-p', '2024Q3',"
         f" '-o', {str(tmp_path / 't.xlsx')!r}]\n"
@@ -110,36 +110,30 @@ def test_measure_does_not_import_pandas_where_it_is_installed(tmp_path: Path) ->
         "    main()\n"
         "except SystemExit as exc:\n"
         "    assert not exc.code, exc.code\n"
-        "print('pandas' in sys.modules)\n"
+        f"{after}\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], check=False, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split("\n")[-2:] == ["False", ""]
     assert (tmp_path / "t.xlsx").exists()
+    return done.stdout.split("\n")[-2]
+
+
+def test_measure_does_not_import_pandas_where_it_is_installed(tmp_path: Path) -> None:
+    # pyarrow imports pandas (0.2 s) on its first conversion of Python values when pandas is
+    # installed, as it is where the bench runs and in most offices' Python; digicons needs none.
+    pytest.importorskip("pandas")
+    assert _measure_in_a_process(tmp_path, "", "print('pandas' in sys.modules)") == "False"
 
 
 def test_the_command_line_collects_garbage_rarely(tmp_path: Path) -> None:
     # Python's default (a collection every 700 new objects) walked a 10M-row run's objects some
     # 400 times (0.1 s); the command line, a short-lived process, collects rarely.
-    script = (
-        "import gc, sys\n"
-        "from digicons.cli import main\n"
-        f"sys.argv = ['digicons', 'measure', {str(REPO / 'data' / 'sample')!r}, '-p', '2024Q3',"
-        f" '-o', {str(tmp_path / 't.xlsx')!r}]\n"
-        "default = gc.get_threshold()\n"
-        "try:\n"
-        "    main()\n"
-        "except SystemExit as exc:\n"
-        "    assert not exc.code, exc.code\n"
-        "print(default[0], *gc.get_threshold())\n"
+    printed = _measure_in_a_process(
+        tmp_path, "default = gc.get_threshold()", "print(default[0], *gc.get_threshold())"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], check=False, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
-    default, *during = (int(n) for n in done.stdout.split("\n")[-2].split())
+    default, *during = (int(n) for n in printed.split())
     assert default == 700 and during[0] >= 50 * default
 
 
