@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from digicons.cli import app
 from digicons.inputs import normalise
-from digicons.inputs.headers import title_units
+from digicons.inputs.headers import match_headers, title_units
 from digicons.inputs.normalise import period as period_of
 from digicons.measure import MeasureOptions, MeasureResult, measure
 from digicons.outputs.jsondoc import result_json
@@ -971,6 +971,35 @@ def test_row_numbers_are_lines_after_blank_lines(tmp_path: Path) -> None:
     found = run(path)
     assert [(i.row, i.reason) for i in found.issues] == [(5, "industry_code_malformed")]
     assert found.sources[0].blank_lines == 2 and found.sources[0].data_lines == 4
+
+
+def test_a_staged_csv_keeps_dictionaries_for_repeating_values_only(tmp_path: Path) -> None:
+    # The staged copy of a CSV: industry codes, regions and periods repeat from row to row, and
+    # DuckDB groups and joins a dictionary's values once each (0.5 s on 10M rows); credit codes
+    # and amounts are written plain.
+    import pyarrow.parquet as pq
+
+    from digicons.inputs import csvfile
+    from digicons.inputs.scan import ByteScan
+
+    path = small_file(
+        tmp_path,
+        f"{fixtures.A},甲,5292,110105,10,2024Q3",
+        f"{B},乙,6422,110105,20,2024Q3",
+        header="统一社会信用代码,单位名称,行业代码,区划代码,营业收入,报告期",
+    )
+    dialect = csvfile.sniff(path)
+    columns = match_headers(dialect.header.names, {})
+    target = tmp_path / "staged.parquet"
+    csvfile.stage(path, dialect, columns, target, tmp_path, ByteScan(path, b"\n"), {})
+    meta = pq.ParquetFile(target).metadata
+    group = meta.row_group(0)
+    encodings = {
+        group.column(i).path_in_schema: group.column(i).encodings for i in range(group.num_columns)
+    }
+    dictionary = {name for name, found in encodings.items() if "RLE_DICTIONARY" in found}
+    assert set(encodings) > {"credit_code", "revenue", "industry_code", "region", "period"}
+    assert dictionary == {"industry_code", "region", "period"}
 
 
 B = fixtures.code("91110105MA0000009")
