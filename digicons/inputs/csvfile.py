@@ -299,7 +299,9 @@ def _stage(
                     blanks = int(pc.sum(blank).as_py() or 0)
                     stats.blank_lines += blanks
                     stats.records += table.num_rows - blanks
-                    writer.write_table(table.filter(pc.invert(blank)).cast(schema))
+                    if blanks:  # a filter copies every value, even when it keeps them all
+                        table = table.filter(pc.invert(blank))
+                    writer.write_table(table.cast(schema))
             except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
                 raise _unreadable(path, source, dialect, exc) from exc
             tail = _unparsed_table(unparsed, state, dialect, wanted, reasons, stats)
