@@ -280,8 +280,9 @@ def test_every_csv_record_is_numbered_by_the_line_it_starts_on(
     kinds: list[str], block: int, newline: str, encoding: str, last_break: bool
 ) -> None:
     """Each record's name is the line it starts on; staging must give it that row number, in
-    one batch or many (small blocks), with blank lines, records across lines and records of the
-    wrong width anywhere, whatever the line endings and encoding, with or without a last break."""
+    one batch or many (small blocks, gathered into row groups of a few), with blank lines, records
+    across lines and records of the wrong width anywhere, whatever the line endings and encoding,
+    with or without a last break."""
     from unittest import mock
 
     import duckdb
@@ -313,7 +314,13 @@ def test_every_csv_record_is_numbered_by_the_line_it_starts_on(
         lines.pop()
         blanks -= 1
     reasons = read_reasons()
-    with tempfile.TemporaryDirectory() as folder, mock.patch.object(csvfile, "_BLOCK", block):
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        mock.patch.object(csvfile, "_BLOCK", block),
+        mock.patch.object(csvfile, "_PARSE_BLOCK", block),
+        # Row groups of the staged copy gathered from a few blocks each, or from one.
+        mock.patch.object(csvfile, "_ROW_GROUP", 3 if block < 1000 else 1 << 18),
+    ):
         path = Path(folder) / "q.csv"
         path.write_bytes(text.encode(encoding))
         with duckdb.connect() as con:

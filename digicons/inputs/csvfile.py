@@ -56,6 +56,10 @@ ENCODINGS = {
 DELIMITERS = (",", "\t", ";", "|")
 _SNIFF_BYTES = 1 << 20
 _BLOCK = 1 << 24
+# The parser's block: with larger blocks it reads further ahead (16 MB blocks: 0.5 GB more at the
+# peak on 10M records, and no faster).
+_PARSE_BLOCK = 1 << 22
+_ROW_GROUP = 1 << 18  # rows of a row group of the staged copy, at least
 _UTF8_MAJORITY = 20  # valid UTF-8 characters for each byte that is not, to call a file UTF-8
 _WIDTH_SAMPLE = 200  # records whose width tells a trailing delimiter
 READ_COLUMNS = ("__row_no", "__read_reason", "__note")
@@ -351,9 +355,11 @@ def _undecodable(path: Path, encoding: str, newline: str) -> tuple[int, int] | N
 
 
 class _Sink:
-    """A Parquet writer on a thread of its own: the parser reads the next block while the last
-    one is written (both release the GIL). At most two blocks wait; an error of the writer is
-    raised in the reading thread, at its next write or at close."""
+    """A Parquet writer on a thread of its own: the parser reads the next blocks while the last
+    ones are written (both release the GIL). Blocks are gathered into row groups of at least
+    _ROW_GROUP rows (DuckDB reads a file of many small ones more slowly); at most two row groups
+    wait. An error of the writer is raised in the reading thread, at its next write or at close.
+    """
 
     def __init__(self, target: Path, schema: pa.Schema) -> None:
         # See the module's docstring.
@@ -364,6 +370,7 @@ class _Sink:
             use_dictionary=[key for key in REPEATING if key in schema.names],
         )
         self._queue: queue.Queue[pa.Table | None] = queue.Queue(maxsize=2)
+        self._gathered: list[pa.Table] = []
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="stage writer", daemon=True)
         self._thread.start()
@@ -380,9 +387,18 @@ class _Sink:
     def write_table(self, table: pa.Table) -> None:
         if self._error is not None:
             raise self._error
-        self._queue.put(table)
+        self._gathered.append(table)
+        if sum(t.num_rows for t in self._gathered) >= _ROW_GROUP:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._gathered:
+            self._queue.put(pa.concat_tables(self._gathered))  # chunks joined, not copied
+            self._gathered = []
 
     def close(self) -> None:
+        if self._error is None:
+            self._flush()
         self._queue.put(None)
         self._thread.join()
         self._writer.close()
@@ -414,7 +430,7 @@ def _reader(
             encoding="utf8" if dialect.encoding != "gb18030" else "gb18030",
             skip_rows=dialect.header.data_start,
             column_names=names,
-            block_size=_BLOCK,
+            block_size=_PARSE_BLOCK,
             # One thread: the parser then numbers every record it cannot take.
             use_threads=False,
         ),
