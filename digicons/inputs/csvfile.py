@@ -28,6 +28,8 @@ import io
 import queue
 import threading
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -307,8 +309,10 @@ def _stage(
                         table = table.filter(pc.invert(blank))
                     writer.write_table(table.cast(schema))
             except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+                if "straddling object" in str(exc):  # a record longer than a block
+                    raise _runs_on(path, source, dialect, state.ordinal + state.extra) from exc
                 raise _unreadable(path, source, dialect, exc) from exc
-            tail = _unparsed_table(unparsed, state, dialect, wanted, reasons, stats)
+            tail = _unparsed_table(path, unparsed, state, dialect, wanted, reasons, stats)
             if tail.num_rows:
                 writer.write_table(tail.cast(schema))
             stats.swallowed_lines = state.extra
@@ -316,6 +320,64 @@ def _stage(
     finally:
         writer.close()
     return stats
+
+
+_QUOTE_HINT = (
+    '请检查该行的引号（多为单位名称中的引号，如 "甲公司），改正后重新导出；'
+    "Excel 另存为 CSV 时会给这样的内容加上引号。"
+)
+
+
+@contextmanager
+def _field_limit(size: int) -> Iterator[None]:
+    """Python's csv module refuses a field over 131,072 characters (its default limit): a record
+    that swallowed many lines holds one. The limit is the module's own; it is put back."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, size + 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _record_fields(text: str, delimiter: str) -> tuple[list[str], bool]:
+    """The fields of one record's text, and whether a quote in it is still open at its end."""
+    with _field_limit(len(text)):
+        try:
+            return next(csv.reader(io.StringIO(text), delimiter=delimiter, strict=True), []), False
+        except csv.Error as exc:
+            still_open = "unexpected end of data" in str(exc)
+            return next(csv.reader(io.StringIO(text), delimiter=delimiter), []), still_open
+
+
+def _runs_on(path: Path, source: Path, dialect: CsvDialect, start: int) -> InputError:
+    """The error of a record longer than the parser's block (pyarrow gives up on it): named by
+    the line where, from line `start` on, a record opens a quote still open two blocks later."""
+    line = _open_quote_line(source, dialect, start) or start
+    size = _PARSE_BLOCK // (1 << 20)
+    return InputError(
+        f"{path}：第{line}行起的一条记录超过 {size} MB 仍未结束，多半是这一行的引号没有闭合"
+        f"（a record from line {line} runs on for more than {size} MB: an unclosed quote?）",
+        hint=_QUOTE_HINT,
+    )
+
+
+def _open_quote_line(source: Path, dialect: CsvDialect, start: int) -> int | None:
+    encoding = "utf-8" if dialect.encoding == "utf-16" else dialect.encoding  # a UTF-8 copy
+    with source.open(encoding=encoding, errors="replace", newline="") as handle:
+        for _ in range(start - 1):
+            if not handle.readline():
+                return None
+        text = handle.read(2 * _PARSE_BLOCK)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=dialect.delimiter, strict=True)
+    with _field_limit(len(text)):
+        while True:
+            before = reader.line_num
+            try:
+                if next(reader, None) is None:
+                    return None
+            except csv.Error as exc:
+                return start + before if "unexpected end of data" in str(exc) else None
 
 
 def _unreadable(path: Path, source: Path, dialect: CsvDialect, exc: Exception) -> InputError:
@@ -548,6 +610,7 @@ def _blank_rows(table: pa.Table, keys: list[str]) -> pa.Array:
 
 
 def _unparsed_table(
+    path: Path,
     unparsed: _Unparsed,
     state: _Walk,
     dialect: CsvDialect,
@@ -571,8 +634,15 @@ def _unparsed_table(
         if not text.strip():  # a line of spaces: blank
             stats.blank_lines += 1
             continue
-        fields = next(csv.reader(io.StringIO(text), delimiter=dialect.delimiter), [])
+        fields, still_open = _record_fields(text, dialect.delimiter)
         breaks = text.count(dialect.newline)
+        if still_open and breaks:
+            # A quote opened in this record and never closed: the rest of the file is in it.
+            raise InputError(
+                f"{path}：第{line}行的引号没有闭合，文件其后的 {breaks:,} 行都成了这一条记录"
+                f"（an unclosed quote on line {line} runs to the end of the file）",
+                hint=_QUOTE_HINT,
+            )
         for key, i in wanted:
             value = fields[i] if i < len(fields) else ""
             rows[key].append(value or None)
