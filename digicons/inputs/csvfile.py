@@ -363,6 +363,8 @@ def _runs_on(path: Path, source: Path, dialect: CsvDialect, start: int) -> Input
 
 
 def _open_quote_line(source: Path, dialect: CsvDialect, start: int) -> int | None:
+    """The line of the first record from line `start` on whose quote two blocks of text do not
+    close (the records before it were read, so it lies within them); None if none."""
     encoding = "utf-8" if dialect.encoding == "utf-16" else dialect.encoding  # a UTF-8 copy
     with source.open(encoding=encoding, errors="replace", newline="") as handle:
         for _ in range(start - 1):
