@@ -309,9 +309,8 @@ def _stage(
                         table = table.filter(pc.invert(blank))
                     writer.write_table(table.cast(schema))
             except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-                if "straddling object" in str(exc):  # a record longer than a block
-                    raise _runs_on(path, source, dialect, state.ordinal + state.extra) from exc
-                raise _unreadable(path, source, dialect, exc) from exc
+                start = state.ordinal + state.extra  # the first line not read yet
+                raise _unreadable(path, source, dialect, exc, start) from exc
             tail = _unparsed_table(path, unparsed, state, dialect, wanted, reasons, stats)
             if tail.num_rows:
                 writer.write_table(tail.cast(schema))
@@ -340,33 +339,24 @@ def _field_limit(size: int) -> Iterator[None]:
         csv.field_size_limit(limit)
 
 
+def _left_open(exc: csv.Error) -> bool:
+    """Whether Python's csv module (strict) stopped at the end of its text inside a quote."""
+    return "unexpected end of data" in str(exc)
+
+
 def _record_fields(text: str, delimiter: str) -> tuple[list[str], bool]:
     """The fields of one record's text, and whether a quote in it is still open at its end."""
     with _field_limit(len(text)):
         try:
             return next(csv.reader(io.StringIO(text), delimiter=delimiter, strict=True), []), False
         except csv.Error as exc:
-            still_open = "unexpected end of data" in str(exc)
-            return next(csv.reader(io.StringIO(text), delimiter=delimiter), []), still_open
-
-
-def _runs_on(path: Path, source: Path, dialect: CsvDialect, start: int) -> InputError:
-    """The error of a record longer than the parser's block (pyarrow gives up on it): named by
-    the line where, from line `start` on, a record opens a quote still open two blocks later."""
-    line = _open_quote_line(source, dialect, start) or start
-    size = _PARSE_BLOCK // (1 << 20)
-    return InputError(
-        f"{path}：第{line}行起的一条记录超过 {size} MB 仍未结束，多半是这一行的引号没有闭合"
-        f"（a record from line {line} runs on for more than {size} MB: an unclosed quote?）",
-        hint=_QUOTE_HINT,
-    )
+            return next(csv.reader(io.StringIO(text), delimiter=delimiter), []), _left_open(exc)
 
 
 def _open_quote_line(source: Path, dialect: CsvDialect, start: int) -> int | None:
     """The line of the first record from line `start` on whose quote two blocks of text do not
     close (the records before it were read, so it lies within them); None if none."""
-    encoding = "utf-8" if dialect.encoding == "utf-16" else dialect.encoding  # a UTF-8 copy
-    with source.open(encoding=encoding, errors="replace", newline="") as handle:
+    with source.open(encoding=_source_encoding(dialect), errors="replace", newline="") as handle:
         for _ in range(start - 1):
             if not handle.readline():
                 return None
@@ -379,12 +369,24 @@ def _open_quote_line(source: Path, dialect: CsvDialect, start: int) -> int | Non
                 if next(reader, None) is None:
                     return None
             except csv.Error as exc:
-                return start + before if "unexpected end of data" in str(exc) else None
+                return start + before if _left_open(exc) else None
 
 
-def _unreadable(path: Path, source: Path, dialect: CsvDialect, exc: Exception) -> InputError:
-    """The error of a file the parser gave up on: the line of its first byte that is not of
-    its encoding, when that is why (a character cut in two), else the parser's words."""
+def _unreadable(
+    path: Path, source: Path, dialect: CsvDialect, exc: Exception, start: int
+) -> InputError:
+    """The error of a file the parser gave up on, from line `start` on: a record longer than
+    its block (pyarrow's "straddling object"), named by the line where a quote opens that two
+    blocks of text do not close; the line of its first byte that is not of its encoding, when
+    that is why (a character cut in two); else the parser's words."""
+    if "straddling object" in str(exc):
+        line = _open_quote_line(source, dialect, start) or start
+        size = _PARSE_BLOCK // (1 << 20)
+        return InputError(
+            f"{path}：第{line}行起的一条记录超过 {size} MB 仍未结束，多半是这一行的引号没有闭合"
+            f"（a record from line {line} runs on for more than {size} MB: an unclosed quote?）",
+            hint=_QUOTE_HINT,
+        )
     name = dialect.encoding.upper()
     # A UTF-16 file is read from a UTF-8 copy made by decoding it: its bytes decoded already.
     found = _undecodable(path, dialect.encoding, dialect.newline) if source == path else None
@@ -479,6 +481,11 @@ def _empty_lines(text: str, newline: str, data_start: int) -> int | None:
     return len(rest) - (1 if rest and rest[-1] == "" else 0)
 
 
+def _source_encoding(dialect: CsvDialect) -> str:
+    """The encoding of the text the parser reads: GB18030 as it is, UTF-16 from its UTF-8 copy."""
+    return "gb18030" if dialect.encoding == "gb18030" else "utf-8"
+
+
 def _reader(
     source: Path,
     dialect: CsvDialect,
@@ -491,7 +498,7 @@ def _reader(
     return pa_csv.open_csv(
         source,
         read_options=pa_csv.ReadOptions(
-            encoding="utf8" if dialect.encoding != "gb18030" else "gb18030",
+            encoding=_source_encoding(dialect),
             skip_rows=dialect.header.data_start,
             column_names=names,
             block_size=_PARSE_BLOCK,

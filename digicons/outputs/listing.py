@@ -87,7 +87,6 @@ class Listing:
     def add_to(self, path: Path) -> None:
         """Write the rows into the sheet of the finished workbook at `path`, replacing the file;
         the sheet's dimension grows to the last row."""
-        part = _sheet_part(path, self.sheet)
         last = self.first + len(self.rows)  # 1-based number of the last row
         spliced = path.with_name(path.name + ".listing")
         try:
@@ -95,6 +94,7 @@ class Listing:
                 zipfile.ZipFile(path) as source,
                 zipfile.ZipFile(spliced, "w", zipfile.ZIP_DEFLATED) as target,
             ):
+                part = _sheet_part(source, self.sheet)
                 for info in source.infolist():
                     data = source.read(info)
                     if info.filename != part:
@@ -165,15 +165,14 @@ def listing(
     return Listing(sheet.name, first, rows, (text._get_xf_index(), number._get_xf_index()))
 
 
-def _sheet_part(path: Path, name: str) -> str:
-    """The zip member holding the worksheet called `name`."""
-    with zipfile.ZipFile(path) as book:
-        workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
+def _sheet_part(book: zipfile.ZipFile, name: str) -> str:
+    """The member of the workbook `book` holding the worksheet called `name`."""
+    workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
     targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{_RELS}Relationship")}
     for sheet in workbook.iter(f"{_MAIN}sheet"):
         if sheet.get("name") == name:
             target = targets.get(sheet.get(_REL))
             if target:
                 return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    raise InternalError(f"no sheet {name} in {path}")
+    raise InternalError(f"no sheet {name} in {book.filename}")

@@ -263,8 +263,9 @@ def write_text(sheet: Worksheet, row: int, col: int, text: str, fmt: Format) -> 
 def merge_text(sheet: Worksheet, row: int, first: int, last: int, text: str, fmt: Format) -> None:
     """Text as read across the cells `first`..`last` of a row (as write_text)."""
     text = printable(text)
-    sheet.merge_range(row, first, row, last, "" if _markup(text) else text, fmt)
-    if _markup(text):  # XlsxWriter's way of a rich string in a merged range: written over it
+    markup = _markup(text)
+    sheet.merge_range(row, first, row, last, "" if markup else text, fmt)
+    if markup:  # XlsxWriter's way of a rich string in a merged range: written over it
         write_text(sheet, row, first, text, fmt)
 
 
