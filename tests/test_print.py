@@ -6,6 +6,7 @@ LibreOffice is installed, on the pages it prints.
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -14,10 +15,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
 from digicons.cli import app
+from digicons.outputs.style import LANDSCAPE_WIDTH, WIDE_SCALE, Column, Table, page_breaks
 from tests import fixtures
 
 REPO = Path(__file__).resolve().parent.parent
@@ -161,53 +165,147 @@ def test_the_chart_has_a_title_and_a_unit(demo: Path) -> None:
     assert 'formatCode="#,##0"' in chart
 
 
-def rendered_pages(workbook: Path, folder: Path) -> dict[str, int]:
-    """Pages per sheet as LibreOffice prints the workbook (each page repeats its sheet's title)."""
+def wide_pages(sheet: Worksheet) -> list[tuple[int, int]]:
+    """(first, last) figure columns (1-based) of each page a wide sheet prints on, beside the
+    code and name columns it repeats (a column break's id is the count of columns before it)."""
+    starts = [3, *(brk.id + 1 for brk in sheet.col_breaks.brk)]
+    return list(zip(starts, [*(s - 1 for s in starts[1:]), sheet.max_column], strict=True))
+
+
+def test_a_wide_table_sets_its_text_on_every_page_it_prints_on(demo: Path) -> None:
+    """Text merged across a page's edge (or the repeated columns' edge) prints cut: the 统计期
+    line and the notes used to stop at the name column on every page after the first."""
+    book = openpyxl.load_workbook(demo)
+    sheet = book["地区×中类"]
+    assert sheet.print_title_cols == "$A:$B"
+    pages = wide_pages(sheet)
+    assert len(pages) == 5  # 22 mediums: 5, 5, 4, 4 and 4 to a page
+    for merged in sheet.merged_cells.ranges:
+        if (merged.min_row, merged.min_col) == (1, 1):
+            continue  # the first page's title, centred clear of the repeated columns (see render)
+        inside = merged.max_col <= 2 or any(
+            first <= merged.min_col and merged.max_col <= last for first, last in pages
+        )
+        assert inside, merged.coord
+    # The 统计期 line sits in the repeated columns, wrapped in a row tall enough for it.
+    assert sheet["A2"].value == "统计期：2024年1-3季度（2024Q3，累计）"
+    assert sheet["A2"].alignment.wrap_text and sheet.row_dimensions[2].height == 30
+    # A group header too long for its two columns wraps in a row tall enough for two lines.
+    assert sheet["S3"].value == "302 电信、广播电视和卫星传输服务"
+    assert sheet.row_dimensions[3].height == 30
+    # The notes as the 地区 sheet (one page wide) has them, under every page's figures, the
+    # labels 注 and 资料来源 in the repeated columns.
+    expected = [str(c.value) for c in book["地区"]["A"] if str(c.value).startswith(("注", "资料"))]
+    assert len(expected) == 4
+    rows = [c.row for c in sheet["A"] if c.value in ("注：", "资料来源：")]
+    first_note = rows[0]
+    rows = list(range(first_note, first_note + len(expected)))
+    assert [sheet.cell(r, 1).value for r in rows] == ["注：", None, None, "资料来源："]
+    bodies = [text.split("：", 1)[1] for text in expected]
+    for number, (first, _) in enumerate(pages):
+        assert [sheet.cell(r, first).value for r in rows] == bodies, first
+        assert sheet.cell(2, first).value == "计量单位：万元"
+        if number:
+            assert sheet.cell(1, first).value == f"{sheet['A1'].value}（续）"
+
+
+def wide_table(widths: list[float]) -> Table:
+    """A table of two repeated columns (23 wide) and one group per width, of one column each."""
+    columns = [Column("区划代码", 9, "code"), Column("地区", 14)]
+    columns += [Column("营业收入", w, "money") for w in widths]
+    groups = [("", 2), *((f"{i}", 1) for i in range(len(widths)))]
+    return Table("t", "p", "u", columns, [], groups=groups, repeat=2)
+
+
+ROOM = LANDSCAPE_WIDTH * 100 / WIDE_SCALE - 23  # what a page holds beside the repeated columns
+
+
+def page_widths(widths: list[float]) -> list[float]:
+    edges = [2, *page_breaks(wide_table(widths)), 2 + len(widths)]
+    return [sum(widths[a - 2 : b - 2]) for a, b in itertools.pairwise(edges)]
+
+
+def test_a_wide_table_breaks_into_pages_of_even_width() -> None:
+    # 22 mediums of 20 used to print 5, 5, 5, 5 and a last page of 2 whose title was cut.
+    assert page_widths([20] * 22) == [100, 100, 80, 80, 80]
+    assert page_widths([20] * 8) == [80, 80]  # not 100 and 60
+    assert page_breaks(wide_table([20] * 8)) == (2 + 4,)
+    assert page_widths([20] * 6) == [120]  # 143 wide: one landscape page, fitted to its width
+
+
+@given(st.lists(st.floats(min_value=1, max_value=ROOM * 1.2), min_size=6, max_size=40))
+def test_wide_pages_are_as_few_as_the_room_allows(widths: list[float]) -> None:
+    pages = page_widths(widths)
+    if not page_breaks(wide_table(widths)):
+        return
+    assert sum(pages) == pytest.approx(sum(widths))
+    # No page holds more than the room, save a group wider than it alone.
+    edges = [2, *page_breaks(wide_table(widths)), 2 + len(widths)]
+    for a, b in itertools.pairwise(edges):
+        assert sum(widths[a - 2 : b - 2]) <= ROOM or b - a == 1
+    # As few pages as filling each page in turn takes.
+    fewest, used = 1, 0.0
+    for width in widths:
+        if used and used + width > ROOM:
+            fewest, used = fewest + 1, 0.0
+        used += width
+    assert len(pages) == fewest
+
+
+@pytest.fixture(scope="module")
+def printed(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    """The demo workbook's pages as LibreOffice prints them, as text."""
+    if shutil.which("soffice") is None or shutil.which("pdftotext") is None:
+        pytest.skip(
+            "LibreOffice (soffice) and poppler-utils (pdftotext) are not installed: "
+            "apt-get install libreoffice-calc fonts-noto-cjk poppler-utils"
+        )
+    folder = tmp_path_factory.mktemp("printed")
     subprocess.run(
-        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(workbook)],
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(folder), str(demo)],
         check=True,
         capture_output=True,
         timeout=300,
     )
-    pdf = folder / f"{workbook.stem}.pdf"
     text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
-    ).stdout
-    counts: dict[str, int] = {}
-    markers = {
-        "按大类": "大类",
-        "按中类": "中类",
-        "按小类": "小类",
-        "按地区和大类": "地区",
-        "按地区和中类": "地区×中类",
-        "说明": "说明",
-    }
-    for page in text.split("\f"):
-        for marker, sheet in markers.items():
-            if re.search(rf"{marker}[）)]|^\s*{marker}\s*$", page, re.MULTILINE):
-                counts[sheet] = counts.get(sheet, 0) + 1
-                break
-    return counts
-
-
-@pytest.mark.skipif(
-    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
-    reason="LibreOffice (soffice) and poppler-utils (pdftotext) are not installed: "
-    "apt-get install libreoffice-calc fonts-noto-cjk poppler-utils",
-)
-def test_printed_page_counts(demo: Path, tmp_path: Path) -> None:
-    pages = rendered_pages(demo, tmp_path)
-    assert pages["大类"] == 1
-    assert 1 <= pages["中类"] <= 2
-    assert 1 <= pages["小类"] <= 3
-    assert 1 <= pages["说明"] <= 2
-    assert pages["地区"] >= 1 and pages["地区×中类"] >= 1
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(tmp_path / "tables.pdf"), "-"],
+        ["pdftotext", "-layout", str(folder / f"{demo.stem}.pdf"), "-"],
         check=True,
         capture_output=True,
         text=True,
     ).stdout
+    return text.split("\f")
+
+
+MARKERS = {
+    "按大类": "大类",
+    "按中类": "中类",
+    "按小类": "小类",
+    "按地区和大类": "地区",
+    "按地区和中类": "地区×中类",
+    "说明": "说明",
+}
+
+
+def sheet_of(page: str) -> str | None:
+    """The sheet a printed page belongs to, by the title every page repeats."""
+    for marker, sheet in MARKERS.items():
+        if re.search(rf"{marker}[）)]|^\s*{marker}\s*$", page, re.MULTILINE):
+            return sheet
+    return None
+
+
+def test_printed_page_counts(printed: list[str], demo: Path) -> None:
+    pages: dict[str, int] = {}
+    for page in printed:
+        sheet = sheet_of(page)
+        if sheet is not None:
+            pages[sheet] = pages.get(sheet, 0) + 1
+    assert pages["大类"] == 1
+    assert 1 <= pages["中类"] <= 2
+    assert 1 <= pages["小类"] <= 3
+    assert 1 <= pages["说明"] <= 2
+    assert pages["地区"] >= 1 and pages["地区×中类"] == 5
+    text = "\f".join(printed)
     # No header cut at a page edge: every medium's group header prints whole on some page.
     sheet = openpyxl.load_workbook(demo)["地区×中类"]
     groups = [str(c.value) for c in sheet[3] if c.value]
@@ -215,3 +313,22 @@ def test_printed_page_counts(demo: Path, tmp_path: Path) -> None:
     for group in groups:
         code, name = group.split(" ", 1)
         assert re.search(rf"{code}\s+{re.escape(name[:4])}", text), group
+
+
+def test_every_page_of_a_wide_table_prints_its_period_unit_and_notes_whole(
+    printed: list[str], demo: Path
+) -> None:
+    """What each page carries. pdftotext reports text a cell's edge cuts as if it printed whole:
+    that nothing is cut is proven from the cells (test above) and by looking (`make render`)."""
+    title = str(openpyxl.load_workbook(demo)["地区×中类"]["A1"].value)
+    pages = [page for page in printed if sheet_of(page) == "地区×中类"]
+    assert len(pages) == 5
+    for number, page in enumerate(pages):
+        flat = re.sub(r"\s+", "", page)
+        # (its two lines may come out beside the 计量单位 line's text)
+        assert "统计期：2024年1-3季度" in flat and "（2024Q3，累计）" in flat, number
+        assert "计量单位：万元" in flat, number
+        assert "注：1.地区按区划代码（GB/T2260）县级汇总；未知代码按原代码列示。" in flat, number
+        assert "“—”表示无上年同期数据或基数不为正，无法计算。" in flat, number
+        assert flat.endswith("行业代码为GB/T4754-2017。第" + f"{7 + number}页共13页"), number
+        assert (f"{title}（续）" in flat) == (number > 0), number

@@ -121,23 +121,55 @@ class Placed:
 
 
 def page_breaks(table: Table) -> tuple[int, ...]:
-    """For a table wider than a landscape page: the columns where pages break, between groups."""
+    """For a table wider than a landscape page: the columns where pages break, between groups.
+    As few pages as the room allows, as even as can be: a last page of one group would print
+    its title and notes in a narrow strip."""
     width = sum(c.width for c in table.columns)
     if not table.repeat or width <= LANDSCAPE_WIDTH * 1.6:
         return ()
     room = LANDSCAPE_WIDTH * 100 / WIDE_SCALE - sum(c.width for c in table.columns[: table.repeat])
-    breaks: list[int] = []
-    used = 0.0
+    starts: list[int] = []
+    widths: list[float] = []
     start = 0
     for _, span in table.groups:
-        group = sum(c.width for c in table.columns[start : start + span])
         if start >= table.repeat:
-            if used + group > room and used > 0:
-                breaks.append(start)
-                used = 0.0
-            used += group
+            starts.append(start)
+            widths.append(sum(c.width for c in table.columns[start : start + span]))
         start += span
-    return tuple(breaks)
+    return tuple(starts[first] for first in _even_pages(widths, room)[1:])
+
+
+def _even_pages(widths: Sequence[float], room: float) -> list[int]:
+    """Where pages start (indexes into `widths`): the fewest pages of at most `room` each (an item
+    wider than that alone), split so that the pages' widths have the least sum of squares."""
+    fewest, used = 1, 0.0
+    for width in widths:
+        if used and used + width > room:
+            fewest, used = fewest + 1, 0.0
+        used += width
+    count = len(widths)
+    # cost[k][j]: the least sum of squares of the first j items on k pages; back[k][j]: the first
+    # item of the k-th page. Later pages are tried short first, so ties leave the wide pages first.
+    cost = [[math.inf] * (count + 1) for _ in range(fewest + 1)]
+    back = [[0] * (count + 1) for _ in range(fewest + 1)]
+    cost[0][0] = 0.0
+    for pages in range(1, fewest + 1):
+        for end in range(1, count + 1):
+            page = 0.0
+            for first in range(end - 1, -1, -1):
+                page += widths[first]
+                if page > room and first < end - 1:
+                    break
+                candidate = cost[pages - 1][first] + page * page
+                if candidate < cost[pages][end]:
+                    cost[pages][end] = candidate
+                    back[pages][end] = first
+    firsts: list[int] = []
+    end = count
+    for pages in range(fewest, 0, -1):
+        end = back[pages][end]
+        firsts.append(end)
+    return firsts[::-1]
 
 
 def text_width(text: str) -> int:
@@ -190,33 +222,37 @@ class Styles:
             self._cache[key] = self.workbook.add_format(props)
         return self._cache[key]
 
-    def title(self) -> Format:
-        return self.get(
-            font_name=TEXT_FONT, font_size=TITLE_SIZE, bold=True, align="center", valign="vcenter"
-        )
+    def title(self, wrap: bool = False) -> Format:
+        return self.plain("center", TITLE_SIZE, wrap, bold=True)
 
-    def plain(self, align: str = "left", size: int = SIZE, wrap: bool = False) -> Format:
-        return self.get(
-            font_name=TEXT_FONT, font_size=size, align=align, valign="vcenter", text_wrap=wrap
-        )
-
-    def note(self) -> Format:
-        """Notes and the source line: wrapped across the table, read from the top."""
-        return self.get(
-            font_name=TEXT_FONT, font_size=9, align="left", valign="top", text_wrap=True
-        )
-
-    def header(self, *, top: int = 0, bottom: int = 0) -> Format:
+    def plain(
+        self,
+        align: str = "left",
+        size: int = SIZE,
+        wrap: bool = False,
+        *,
+        bold: bool = False,
+        top: int = 0,
+        bottom: int = 0,
+    ) -> Format:
+        """Text in the text font, centred vertically; rules above and below as given."""
         return self.get(
             font_name=TEXT_FONT,
-            font_size=SIZE,
-            bold=True,
-            align="center",
+            font_size=size,
+            bold=bold,
+            align=align,
             valign="vcenter",
-            text_wrap=True,
+            text_wrap=wrap,
             top=top,
             bottom=bottom,
         )
+
+    def note(self, align: str = "left") -> Format:
+        """Notes and the source line: wrapped across the table, read from the top."""
+        return self.get(font_name=TEXT_FONT, font_size=9, align=align, valign="top", text_wrap=True)
+
+    def header(self, *, top: int = 0, bottom: int = 0) -> Format:
+        return self.plain("center", SIZE, True, bold=True, top=top, bottom=bottom)
 
     def cell(self, kind: str, *, bold: bool = False, indent: int = 0, bottom: int = 0) -> Format:
         """A body cell: text left (indented for hierarchy), figures right in their format."""
@@ -262,6 +298,9 @@ def write_text(sheet: Worksheet, row: int, col: int, text: str, fmt: Format) -> 
 
 def merge_text(sheet: Worksheet, row: int, first: int, last: int, text: str, fmt: Format) -> None:
     """Text as read across the cells `first`..`last` of a row (as write_text)."""
+    if first == last:  # XlsxWriter merges no single cell
+        write_text(sheet, row, first, text, fmt)
+        return
     text = printable(text)
     markup = _markup(text)
     sheet.merge_range(row, first, row, last, "" if markup else text, fmt)
@@ -278,30 +317,33 @@ def write_table(sheet: Worksheet, styles: Styles, table: Table, first_row: int =
     """Write `table` from `first_row` down, with its column widths; return where it went."""
     last = len(table.columns) - 1
     breaks = page_breaks(table)
-    # Title, period line and notes span what prints on the first page.
-    span = (breaks[0] - 1) if breaks else last
-    width = sum(c.width for c in table.columns[: span + 1])
     for index, column in enumerate(table.columns):
         sheet.set_column(index, index, column.width)
     row = first_row
-    sheet.set_row(row, 24)
-    sheet.merge_range(row, 0, row, span, table.title, styles.title())
-    row += 1
-    split = max(1, span // 2)
-    sheet.merge_range(row, 0, row, split, table.period, styles.plain("left"))
-    sheet.merge_range(row, split + 1, row, span, table.unit, styles.plain("right"))
-    row += 1
+    if breaks:
+        pages = _pages(table, breaks)
+        row = _wide_heading(sheet, styles, table, pages, row)
+    else:
+        pages = [(0, last)]
+        sheet.set_row(row, 24)
+        sheet.merge_range(row, 0, row, last, table.title, styles.title())
+        row += 1
+        split = max(1, last // 2)
+        sheet.merge_range(row, 0, row, split, table.period, styles.plain("left"))
+        sheet.merge_range(row, split + 1, row, last, table.unit, styles.plain("right"))
+        row += 1
     header_first = row
     if table.groups:
+        # A group's text wraps within its columns: the row is as tall as the longest needs.
         position = 0
+        lines = 1
         for text, columns in table.groups:
-            fmt = styles.header(top=5)
-            if columns == 1:
-                write_text(sheet, row, position, text, fmt)
-            else:
-                end = position + columns - 1
-                merge_text(sheet, row, position, end, text, fmt)
+            end = position + columns - 1
+            merge_text(sheet, row, position, end, text, styles.header(top=5))
+            width = sum(c.width for c in table.columns[position : end + 1])
+            lines = max(lines, lines_needed(text, width))
             position += columns
+        sheet.set_row(row, ROW_HEIGHT * lines)
         row += 1
     header_height = max(lines_needed(c.header, c.width) for c in table.columns)
     sheet.set_row(row, ROW_HEIGHT * header_height)
@@ -317,13 +359,88 @@ def write_table(sheet: Worksheet, styles: Styles, table: Table, first_row: int =
             _write_cell(sheet, styles, row, index, column, value, line, bottom, table.name_column)
         row += 1
     body_last = row - 1
-    texts = [*table.notes, *([table.source] if table.source else [])]
-    for text in texts:
-        # Notes are set at 9 points: a line holds about a fifth more than the column widths say.
-        sheet.set_row(row, ROW_HEIGHT * lines_needed(text, width * 1.2))
-        merge_text(sheet, row, 0, span, text, styles.note())
-        row += 1
+    row = _write_notes(sheet, styles, table, pages, row, wide=bool(breaks))
     return Placed(header_first, header_last, body_first, body_last, row - 1, last, breaks)
+
+
+def _pages(table: Table, breaks: tuple[int, ...]) -> list[tuple[int, int]]:
+    """The first and last column of each page a wide table prints on, beside the `repeat`
+    columns every page repeats."""
+    starts = [table.repeat, *breaks]
+    ends = [*(start - 1 for start in breaks), len(table.columns) - 1]
+    return list(zip(starts, ends, strict=True))
+
+
+# A wide table prints its first `repeat` columns on every page, cells and all: text merged across
+# their edge (or a page's) prints cut where the page ends. So every page gets its own title and
+# 计量单位 over its own columns, the 统计期 line is wrapped within the repeated columns, and the
+# notes are set under each page's columns with their labels (注, 资料来源) in the repeated ones.
+
+
+def _wide_heading(
+    sheet: Worksheet, styles: Styles, table: Table, pages: list[tuple[int, int]], row: int
+) -> int:
+    """Title and 统计期 / 计量单位 rows of a wide table; returns the row after them."""
+    repeated = sum(c.width for c in table.columns[: table.repeat])
+    first_page = sum(c.width for c in table.columns[: pages[0][1] + 1])
+    # The first page's title is centred over the whole page when it clears the repeated columns
+    # (else it would show cut on every later page), over its figure columns otherwise. Its width
+    # is overestimated: the character cells a 10-point line takes, scaled to the title's size.
+    scale = TITLE_SIZE / SIZE
+    clear = (first_page - text_width(table.title) * scale) / 2 >= repeated
+    titles = [(0 if clear else table.repeat, pages[0][1], table.title)]
+    titles += [(first, last, f"{table.title}（续）") for first, last in pages[1:]]
+    # A title wider than its page's figure columns wraps (each page repeats the one row).
+    lines = (
+        lines_needed(t, sum(c.width for c in table.columns[a : b + 1]) / scale)
+        for a, b, t in titles
+    )
+    sheet.set_row(row, 24 * max(lines))
+    for first, last, text in titles:
+        merge_text(sheet, row, first, last, text, styles.title(wrap=True))
+    row += 1
+    sheet.set_row(row, ROW_HEIGHT * lines_needed(table.period, repeated))
+    merge_text(sheet, row, 0, table.repeat - 1, table.period, styles.plain("left", wrap=True))
+    for first, last in pages:
+        merge_text(sheet, row, first, last, table.unit, styles.plain("right"))
+    return row + 1
+
+
+_NOTE_LABELS = ("注：", "资料来源：")
+
+
+def _write_notes(
+    sheet: Worksheet,
+    styles: Styles,
+    table: Table,
+    pages: list[tuple[int, int]],
+    row: int,
+    *,
+    wide: bool,
+) -> int:
+    """The notes and the 资料来源 line under the table; returns the row after them."""
+    texts = [*table.notes, *([table.source] if table.source else [])]
+    shown = ""
+    for text in texts:
+        label = next((lab for lab in _NOTE_LABELS if wide and text.startswith(lab)), "")
+        body = text[len(label) :]
+        width = min(sum(c.width for c in table.columns[first : last + 1]) for first, last in pages)
+        # Notes are set at 9 points: a line holds about a fifth more than the column widths say.
+        sheet.set_row(row, ROW_HEIGHT * lines_needed(body, width * 1.2))
+        if wide:  # 注 once, over the numbered notes below it
+            merge_text(
+                sheet,
+                row,
+                0,
+                table.repeat - 1,
+                "" if label == shown else label,
+                styles.note("right"),
+            )
+            shown = label
+        for first, last in pages:
+            merge_text(sheet, row, first, last, body, styles.note())
+        row += 1
+    return row
 
 
 def _write_cell(
