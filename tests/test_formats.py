@@ -181,6 +181,26 @@ def test_amounts_in_a_currency_format(tmp_path: Path) -> None:
     assert found.rejects_by_reason == {"revenue_not_numeric": (1, Decimal(0))}
 
 
+def test_amounts_in_scientific_notation_are_kept_and_flagged(tmp_path: Path) -> None:
+    # A spreadsheet's General format shows a number of more than 11 digits as 1.23457E+11 (and
+    # a narrow column 1.2E+07), and a CSV saved from it keeps what was shown: six significant
+    # digits. The value is taken as written, but the row is flagged, to be fixed at the source.
+    path = firms(
+        tmp_path,
+        "5292,1.23457E+11,1.1E+11",
+        "5292,1000,2e3",
+        "5292,12000000,10000000",
+        "5292,1.5,1",
+        header=f"{HEADER},营业收入上年同期",
+    )
+    found = run(path, input_unit="元")
+    assert found.total.revenue == Decimal("123457000000") + 1000 + 12000000 + Decimal("1.5")
+    assert found.total.revenue_prior == Decimal("110000000000") + 2000 + 10000000 + 1
+    flagged = [i for i in found.issues if "amount_scientific" in i.flags]
+    assert [i.values["revenue"] for i in flagged] == ["1.23457E+11", "1000"]
+    assert [i.status for i in flagged] == ["digital", "digital"]
+
+
 def test_negative_amounts_in_parentheses(tmp_path: Path) -> None:
     # A number format with negatives in brackets (会计专用, or (1,234.10) among Excel's number
     # formats) exports a negative as (1,234.50): it is -1234.50, kept and flagged as negative. A
