@@ -1130,6 +1130,52 @@ def test_a_total_row_that_disagrees_is_a_warning(tmp_path: Path) -> None:
     assert result.exit_code == 0 and "合计" in result.stderr
 
 
+def test_a_total_row_without_a_figure_is_not_compared(tmp_path: Path) -> None:
+    # A 合计 row whose revenue cell is empty (a label only), or a SUM formula no program has
+    # calculated, gives nothing to compare: it used to read as 0 and warn that 0 disagrees.
+    found = run(total_file(tmp_path, ""))
+    assert found.reconciliation.total_rows == 1 and found.total.revenue == 30
+    assert found.sources[0].control_revenue is None
+    assert not [w for w in found.warnings if w.code == "total_row_mismatch"]
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["统一社会信用代码", "单位名称", "行业代码", "营业收入"])
+    sheet.append(["合计", None, None, "=SUM(D3:D4)"])  # no cached value: never calculated
+    sheet.append([fixtures.A, "甲", "5292", 10])
+    sheet.append([B, "乙", "6422", 20])
+    book.save(tmp_path / "q.xlsx")
+    found = run(tmp_path / "q.xlsx")
+    assert found.reconciliation.total_rows == 1 and found.total.revenue == 30
+    assert not [w for w in found.warnings if w.code == "total_row_mismatch"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_signature_in_a_column_digicons_does_not_read_leaves_a_blank_row(
+    tmp_path: Path, suffix: str
+) -> None:
+    # 填表人 under the table, in the 序号 column: every column read is empty, a blank row as the
+    # CSV reader has always found it. A workbook's rejected it for its missing industry code,
+    # counting it towards the share of rejected rows (a warning at 33%).
+    path = small_file(
+        tmp_path,
+        f"1,{fixtures.A},甲,5292,10",
+        f"2,{B},乙,6422,20",
+        "填表人：张三,,,,",
+        header=f"序号,{HEADER}",
+    )
+    if suffix == ".xlsx":
+        book = openpyxl.Workbook()
+        for line in path.read_text(encoding="utf-8").splitlines():
+            book.active.append(line.split(","))
+        path = tmp_path / "q.xlsx"
+        book.save(path)
+    found = run(path)
+    assert found.rejects_by_reason == {} and found.reconciliation.rows_read == 2
+    assert found.sources[0].blank_lines == 1 and found.sources[0].data_lines == 3
+    assert found.total.revenue == 30
+    assert not [w for w in found.warnings if w.code == "rejected_share"]
+
+
 @pytest.mark.parametrize("label", ["合计", " 合  计 ", "总计：", "东城区小计"])
 def test_a_total_label_in_the_credit_code_column_is_a_total_row(tmp_path: Path, label: str) -> None:
     # Most exports put 合计 in the first column, which is the credit code's.

@@ -283,29 +283,40 @@ def _register_sheet(
     reasons: list[int | None] = []
     flags: list[int] = []
     notes: list[str | None] = []
+    numbers: list[int] = []
+    blank = 0
     for row, number in zip(sheet.rows, sheet.numbers, strict=True):
         reason: int | None = None
         bits = 0
         note = []
+        cells: dict[str, str | None] = {}
         for key, position in columns.items():
             held = sheet.no_value.get((number, position))
             if held is None:
-                values[key].append(row[position] or None)
+                cells[key] = row[position] or None
                 continue
             note.append(f"{headers[position]}：{held}")
             if key in COUNTING_KEYS:
                 reason = reject
-                values[key].append(held)  # shown as read; counted as nothing
+                cells[key] = held  # shown as read; counted as nothing
             else:
                 bits |= flag
-                values[key].append(None)
+                cells[key] = None
+        # Text only in columns not read (填表人 in the 序号 column) leaves a blank row, as a
+        # CSV or Parquet file's reader finds it.
+        if not bits and all(v is None for v in cells.values()):
+            blank += 1
+            continue
+        for key, value in cells.items():
+            values[key].append(value)
         reasons.append(reason)
         flags.append(bits)
         notes.append("；".join(note) or None)
+        numbers.append(number)
     table = pa.table(
         {
             **{key: pa.array(v, pa.string()) for key, v in values.items()},
-            "__row_no": pa.array(sheet.numbers, pa.int64()),
+            "__row_no": pa.array(numbers, pa.int64()),
             "__read_reason": pa.array(reasons, pa.int8()),
             "__read_flags": pa.array(flags, pa.int32()),
             "__note": pa.array(notes, pa.string()),
@@ -322,8 +333,8 @@ def _register_sheet(
         detail += f"；合并单元格的值填入所跨各行：{spans}"
     stats = ReadStats(
         data_lines=len(sheet.rows) + sheet.blank_rows,
-        records=len(sheet.rows),
-        blank_lines=sheet.blank_rows,
+        records=len(numbers),
+        blank_lines=sheet.blank_rows + blank,
     )
     return InputFile(
         index,

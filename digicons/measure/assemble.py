@@ -346,7 +346,11 @@ def _source(f: InputFile, found: Record | None) -> SourceSummary:
         swallowed_lines=f.stats.swallowed_lines,
         total_rows=total_rows,
         total_revenue=_amount(found, "total_revenue"),
-        control_revenue=_amount(found, "control_revenue") if total_rows else None,
+        # No figure in the total rows (a label only, a formula never calculated): nothing to
+        # compare, rather than a total of 0 that disagrees.
+        control_revenue=_amount(found, "control_revenue")
+        if total_rows and found is not None and found["control_revenue"] is not None
+        else None,
         control_label=CONTROL_LABELS[int((found or {}).get("grand_rows") or 0) > 0]
         if total_rows
         else None,
