@@ -60,11 +60,15 @@ INTERNAL_ERROR = 70
 INTERRUPTED = 130
 UnraisableHook: TypeAlias = Callable[[Any], object]
 
+# Typer's help shows each option's type, a flag's too (`--bounds <bool>`, read as asking for a
+# value: `--bounds true` took "true" for an input file). A flag's metavar is empty.
+FLAG = ""
 OverwriteOption = Annotated[
     bool,
     typer.Option(
         "--overwrite",
         help="Replace an existing output file digicons did not write (its own it always replaces).",
+        metavar=FLAG,
     ),
 ]
 CodesOption = Annotated[
@@ -96,6 +100,7 @@ ColumnsOption = Annotated[
     typer.Option(
         "--columns",
         help="Map headers: revenue=本年营业收入,name=单位名称 (by place: revenue=第5列).",
+        metavar="KEY=HEADER,...",
     ),
 ]
 SheetOption = Annotated[
@@ -111,13 +116,20 @@ RegionLevelOption = Annotated[
 ]
 PriorOption = Annotated[
     list[Path] | None,
-    typer.Option("--prior", help="Last year's same-period file(s): the comparable base (同口径)."),
+    typer.Option(
+        "--prior",
+        help="Last year's same-period file: the comparable base (同口径); repeat the option for "
+        "several files.",
+        metavar="FILE",
+    ),
 ]
 QuarterOnlyOption = Annotated[
     list[Path] | None,
     typer.Option(
         "--quarter-only",
-        help="Previous cumulative file(s) of the same year: derive the single quarter.",
+        help="Previous cumulative file of the same year: derive the single quarter; repeat the "
+        "option for several files.",
+        metavar="FILE",
     ),
 ]
 PartialOption = Annotated[
@@ -179,10 +191,12 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.", metavar=FLAG)] = False,
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version.", metavar=FLAG
+        ),
     ] = False,
 ) -> None:
     """digicons: measure digital consumption (数字消费) from enterprise data."""
@@ -248,7 +262,9 @@ def classify(
         list[str] | None,
         typer.Argument(metavar="CODE...", help="Industry codes: 5292, I6422, 52, 527, F."),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a JSON array.", metavar=FLAG)
+    ] = False,
     file: Annotated[
         Path | None,
         typer.Option("--file", "-f", help="Classify the industry-code column of a CSV/Excel file."),
@@ -378,10 +394,12 @@ def measure(
     partial: PartialOption = "full",
     partial_file: PartialFileOption = None,
     bounds: Annotated[
-        bool, typer.Option("--bounds", help="Show lower and upper bounds side by side.")
+        bool,
+        typer.Option("--bounds", help="Show lower and upper bounds side by side.", metavar=FLAG),
     ] = False,
     confidential: Annotated[
-        bool, typer.Option("--confidential", help="Suppress disclosive cells (保密处理).")
+        bool,
+        typer.Option("--confidential", help="Suppress disclosive cells (保密处理).", metavar=FLAG),
     ] = False,
     min_enterprises: Annotated[
         int, typer.Option("--min-enterprises", help="With --confidential: fewest enterprises.")
@@ -405,7 +423,11 @@ def measure(
     ] = "5",
     strict: Annotated[
         bool,
-        typer.Option("--strict", help="Every warning is a failure: exit 1, nothing written."),
+        typer.Option(
+            "--strict",
+            help="Every warning is a failure: exit 1, nothing written.",
+            metavar=FLAG,
+        ),
     ] = False,
     overwrite: OverwriteOption = False,
 ) -> None:
@@ -496,10 +518,17 @@ def company(
     ],
     inputs: Annotated[
         list[Path],
-        typer.Option("--in", help="The enterprise files, read exactly as measure reads them."),
+        typer.Option(
+            "--in",
+            help="An enterprise file, read exactly as measure reads it; repeat the option for "
+            "several files.",
+            metavar="FILE",
+        ),
     ],
     period: PeriodOption = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON array.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a JSON array.", metavar=FLAG)
+    ] = False,
     unit: UnitOption = "万元",
     input_unit: InputUnitOption = None,
     encoding: EncodingOption = None,
@@ -621,7 +650,7 @@ def sample(
         ),
     ] = 1.0,
     overwrite: Annotated[
-        bool, typer.Option("--overwrite", help="Replace the file if it exists.")
+        bool, typer.Option("--overwrite", help="Replace the file if it exists.", metavar=FLAG)
     ] = False,
 ) -> None:
     """Write a deterministic synthetic quarter of enterprise data. 生成样例数据.
