@@ -233,6 +233,29 @@ def test_a_wide_table_breaks_into_pages_of_even_width() -> None:
     assert page_widths([20] * 6) == [120]  # 143 wide: one landscape page, fitted to its width
 
 
+def test_a_wide_title_too_long_to_clear_the_repeated_columns_starts_beside_them(
+    tmp_path: Path,
+) -> None:
+    # Centred over the whole first page, a long title would reach into the code and name columns
+    # and show, cut, on every later page: it is set over the figure columns instead, and wraps
+    # where a later page is too narrow for it.
+    from digicons.outputs.style import Row, new_workbook, write_table
+
+    def first_title(title: str) -> tuple[str, float | None]:
+        table = wide_table([20] * 8)
+        table.title = title
+        table.rows = [Row(["1", "a", *[1.0] * 8])]
+        path = tmp_path / "t.xlsx"
+        with new_workbook(path) as styles:
+            write_table(styles.workbook.add_worksheet("s"), styles, table)
+        sheet = openpyxl.load_workbook(path)["s"]
+        (merged,) = [m for m in sheet.merged_cells.ranges if m.min_row == 1 and m.max_col <= 6]
+        return merged.coord, sheet.row_dimensions[1].height
+
+    assert first_title("短标题") == ("A1:F1", 24)  # pages of 4 groups: columns C-F, then G-J
+    assert first_title("长" * 30) == ("C1:F1", 48)  # 60 cells at 14 points: two lines of 80
+
+
 @given(st.lists(st.floats(min_value=1, max_value=ROOM * 1.2), min_size=6, max_size=40))
 def test_wide_pages_are_as_few_as_the_room_allows(widths: list[float]) -> None:
     pages = page_widths(widths)

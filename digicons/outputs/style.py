@@ -102,8 +102,8 @@ class Table:
     source: str = ""
     groups: list[tuple[str, int]] = field(default_factory=list)  # a header row above: (text, span)
     name_column: int = 1  # the column that is indented for hierarchy
-    # A table too wide for one page prints across pages, its first `repeat` columns on each:
-    # the title and notes then span the first page only, and pages break between groups.
+    # A table too wide for one page prints across pages, its first `repeat` columns on each;
+    # pages break between groups, and each has its own title, 计量单位 and notes.
     repeat: int = 0
 
 
@@ -420,11 +420,11 @@ def _write_notes(
 ) -> int:
     """The notes and the 资料来源 line under the table; returns the row after them."""
     texts = [*table.notes, *([table.source] if table.source else [])]
+    width = min(sum(c.width for c in table.columns[first : last + 1]) for first, last in pages)
     shown = ""
     for text in texts:
         label = next((lab for lab in _NOTE_LABELS if wide and text.startswith(lab)), "")
         body = text[len(label) :]
-        width = min(sum(c.width for c in table.columns[first : last + 1]) for first, last in pages)
         # Notes are set at 9 points: a line holds about a fifth more than the column widths say.
         sheet.set_row(row, ROW_HEIGHT * lines_needed(body, width * 1.2))
         if wide:  # 注 once, over the numbered notes below it
