@@ -196,17 +196,32 @@ def test_a_wide_table_sets_its_text_on_every_page_it_prints_on(demo: Path) -> No
     # The notes as the 地区 sheet (one page wide) has them, under every page's figures, the
     # labels 注 and 资料来源 in the repeated columns.
     expected = [str(c.value) for c in book["地区"]["A"] if str(c.value).startswith(("注", "资料"))]
-    assert len(expected) == 4
+    assert len(expected) == 5
     rows = [c.row for c in sheet["A"] if c.value in ("注：", "资料来源：")]
     first_note = rows[0]
     rows = list(range(first_note, first_note + len(expected)))
-    assert [sheet.cell(r, 1).value for r in rows] == ["注：", None, None, "资料来源："]
+    assert [sheet.cell(r, 1).value for r in rows] == ["注：", None, None, None, "资料来源："]
     bodies = [text.split("：", 1)[1] for text in expected]
     for number, (first, _) in enumerate(pages):
         assert [sheet.cell(r, first).value for r in rows] == bodies, first
         assert sheet.cell(2, first).value == "计量单位：万元"
         if number:
             assert sheet.cell(1, first).value == f"{sheet['A1'].value}（续）"
+
+
+def test_region_sheets_explain_their_star_and_only_the_figures_they_show(demo: Path) -> None:
+    # Their headers mark partial categories (303 互联网相关服务*), but the note saying what *
+    # means was left out; and the growth note explained 占比变动、拉动 and 贡献率, columns they
+    # do not have.
+    book = openpyxl.load_workbook(demo)
+    for title in ("地区", "地区×中类"):
+        sheet = book[title]
+        assert any(str(c.value).endswith("*") for c in sheet[3] if c.value), title
+        column = 1 if title == "地区" else 3  # the wide sheet's notes: under each page's figures
+        notes = " ".join(str(c.value) for c in sheet[openpyxl.utils.get_column_letter(column)])
+        assert "* 表示该类别所含行业只有部分属于数字消费" in notes, title
+        assert "同比增长 = 同口径本期营业收入 ÷ 上年同期营业收入 − 1" in notes, title
+        assert "拉动" not in notes and "贡献率" not in notes, title
 
 
 def wide_table(widths: list[float]) -> Table:

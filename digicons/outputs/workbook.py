@@ -89,6 +89,11 @@ GROWTH_NOTE = (
     "贡献率 = 该类别增量 ÷ 合计增量 × 100。占比为该类别营业收入占合计的比重。"
 )
 
+REGION_GROWTH_NOTE = (
+    "同比增长按同口径计算：同比增长 = 同口径本期营业收入 ÷ 上年同期营业收入 − 1，"
+    "同口径本期营业收入为有上年同期数据的企业的本期营业收入。"
+)
+
 
 def listed_issues(result: MeasureResult) -> int:
     """How many rejected and flagged rows the 数据质量 sheet lists: none when the workbook is
@@ -120,9 +125,14 @@ def _period_line(result: MeasureResult) -> str:
     return f"统计期：{result.period_label}（{result.period.key}，{basis}）"
 
 
-def _notes(result: MeasureResult) -> list[str]:
+def _notes(result: MeasureResult, *, regions: bool = False) -> list[str]:
+    """The notes under a table: of the category tables, or (`regions`) of the region tables,
+    which show revenue and 同比 only, and no bounds."""
     notes = [partial_note(result.treatment.description), GROWTH_NOTE, symbols_note(result)]
-    if result.bounds:
+    if regions:
+        notes[1:2] = [REGION_GROWTH_NOTE]
+        notes.insert(0, _region_level_note(result))
+    if result.bounds and not regions:
         notes.append(
             "下限不计入只有部分属于数字消费的（*）行业，上限将其全部计入；两者不受部分行业处理方式影响。"
         )
@@ -289,7 +299,7 @@ def _region_table(
         unit=f"计量单位：{result.unit}",
         columns=columns,
         rows=rows,
-        notes=[f"注：1. {_region_level_note(result)}", *_notes(result)[1:]],
+        notes=_notes(result, regions=True),
         source=source_note(result),
         groups=groups,
         repeat=2,
