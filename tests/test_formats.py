@@ -213,6 +213,25 @@ def test_negative_amounts_in_parentheses(tmp_path: Path) -> None:
     assert found.rejects_by_reason == {"revenue_not_numeric": (1, Decimal(0))}
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_header_cells_with_line_breaks(tmp_path: Path, newline: str) -> None:
+    # Header cells wrapped by hand in a spreadsheet (Alt+Enter) are saved as quoted fields with
+    # line breaks: the header is one record over five lines. It was read line by line, as
+    # `详细名称"`, 行业代码, 营业收入, and the run refused the file for missing columns.
+    lines = [
+        '"统一社会\n信用代码","单位\n详细名称",行业代码,"营业收入\n（千元）","营业收入\n上年同期"',
+        f"{fixtures.A},甲,5292,1000,900",
+        f"{B},乙,ABCD,20,10",
+    ]
+    path = tmp_path / "q.csv"
+    path.write_bytes(("\n".join(lines) + "\n").replace("\n", newline).encode())
+    found = run(path)
+    assert found.total.revenue == 1000 and found.total.revenue_prior == 900
+    (rejected,) = [i for i in found.issues if i.status == "rejected"]
+    assert rejected.row == 7  # the header takes lines 1-5
+    assert found.sources[0].data_lines == 2
+
+
 def test_codes_wrapped_as_excel_text_formulas(tmp_path: Path) -> None:
     # Systems write ="0111" into CSV so that Excel keeps the leading zeros.
     path = small_file(

@@ -138,6 +138,16 @@ def sniff(
         score = len(match_headers(header.names, overrides or {}))
         if best is None or score > best[0]:
             best = (score, delimiter, header)
+        # Header cells wrapped by hand (Alt+Enter) are quoted fields with line breaks: the
+        # header is one record over several lines. Read as records only when that finds more
+        # columns: line by line, a stray quote in a title row cannot swallow the lines below.
+        records, starts = _records(text, delimiter, HEADER_SEARCH_ROWS + 1)
+        if starts[-1] > len(records):
+            found = locate_header(records, overrides)
+            score = len(match_headers(found.names, overrides or {}))
+            if score > best[0]:
+                first, after = starts[found.start], starts[found.data_start]
+                best = (score, delimiter, Header(first, after - first, found.names))
     assert best is not None
     header = _trailing_delimiter(best[2], text, newline, best[1])
     return CsvDialect(
@@ -148,6 +158,23 @@ def sniff(
         tuple(lines[: header.start]),
         _empty_lines(text, newline, header.data_start) if len(head) < _SNIFF_BYTES else None,
     )
+
+
+def _records(text: str, delimiter: str, limit: int) -> tuple[list[list[str]], list[int]]:
+    """The first `limit` records of `text` as a CSV reader takes them (a quoted field may hold
+    line breaks), and the line each starts on (0-based), then the line after the last."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[list[str]] = []
+    starts = [0]
+    try:
+        for record in reader:
+            records.append(record)
+            starts.append(reader.line_num)
+            if len(records) >= limit:
+                break
+    except csv.Error:  # the sample may end inside a quoted field
+        pass
+    return records, starts
 
 
 def _trailing_delimiter(header: Header, text: str, newline: str, delimiter: str) -> Header:
