@@ -232,6 +232,14 @@ def test_header_cells_with_line_breaks(tmp_path: Path, newline: str) -> None:
     assert found.sources[0].data_lines == 2
 
 
+def test_a_stray_quote_in_a_title_row_does_not_hide_the_header(tmp_path: Path) -> None:
+    # Read as records, the quote opening the title would run to the end of the file; the header
+    # is found line by line.
+    path = small_file(tmp_path, f"{HEADER}", f"{fixtures.A},甲,5292,10", header='"2024年重点企业')
+    found = run(path)
+    assert found.total.revenue == 10 and found.reconciliation.rows_read == 1
+
+
 def test_codes_wrapped_as_excel_text_formulas(tmp_path: Path) -> None:
     # Systems write ="0111" into CSV so that Excel keeps the leading zeros.
     path = small_file(
