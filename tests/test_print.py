@@ -222,6 +222,9 @@ def test_region_sheets_explain_their_star_and_only_the_figures_they_show(demo: P
         assert "* 表示该类别所含行业只有部分属于数字消费" in notes, title
         assert "同比增长 = 同口径本期营业收入 ÷ 上年同期营业收入 − 1" in notes, title
         assert "拉动" not in notes and "贡献率" not in notes, title
+    # The total includes the partial industries: marked as on the category sheets (合计*).
+    assert book["大类"].cell(header_row(book["大类"]) + 1, 2).value == "合计*"
+    assert book["地区"]["C3"].value == "数字消费合计*"
 
 
 def wide_table(widths: list[float]) -> Table:

@@ -281,7 +281,7 @@ def _region_table(
     ]
     groups = [("", 2)]
     if with_total:
-        groups.append((f"{result.scope_name}合计", len(total)))
+        groups.append((f"{result.scope_name}{_name(result.total)}", len(total)))
     groups += [(f"{c.code} {_name(c)}", len(_REGION_PART)) for c in categories]
     rows = []
     for code, name, cells, bold in _region_lines(result):
