@@ -373,6 +373,26 @@ def test_regions_written_by_name(tmp_path: Path) -> None:
     assert totals == {"110101": 10, "110102": 20, "110105": 30, "南城区": 40}
     (note,) = [n for n in found.notes if "名称" in n]
     assert "东城区 → 110101" in note and "南城区" not in note
+    # A name of no division is listed as written, but not silently: its row is flagged, for a
+    # person to correct before the table is published.
+    assert [(i.row, i.flags) for i in found.issues if i.flags] == [(5, ("region_unrecognised",))]
+
+
+def test_region_text_that_is_no_code_and_no_name_is_flagged(tmp_path: Path) -> None:
+    # A street written into the region column, a province's short name, a district's name with
+    # more after it: none names one division. They used to be listed as regions without a word.
+    path = firms(
+        tmp_path,
+        "5292,10,东城区某街道",
+        "5292,20,北京",
+        "5292,30,110105",
+        "5292,40,东城区",
+        header=f"{HEADER},区划代码",
+    )
+    found = run(path)
+    assert region_totals(found) == {"东城区某街道": 10, "北京": 20, "110105": 30, "110101": 40}
+    flagged = [(i.row, i.flags) for i in found.issues if i.flags]
+    assert flagged == [(2, ("region_unrecognised",)), (3, ("region_unrecognised",))]
 
 
 def test_abolished_district_codes_count_in_their_successor(tmp_path: Path) -> None:

@@ -156,6 +156,9 @@ def judge_keys(
             # A digit lost or doubled (11010, 1101050): no region of its own in 地区.
             flags |= flag_bit("region_malformed")
             region = ""
+        elif region and not (region.isascii() and region.isdigit()):
+            # Text that names no one division (南城区, 东城区某街道): listed as written, flagged.
+            flags |= flag_bit("region_unrecognised")
         if industry.padded:
             flags |= flag_bit("industry_code_padded")
         rows.append(

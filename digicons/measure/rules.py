@@ -197,6 +197,13 @@ RULES: tuple[Rule, ...] = (
         ("region",),
     ),
     Rule(
+        "region_unrecognised",
+        "区划代码无法识别（不是6位代码，也不是只对应一个区划的名称）：在地区表中按原文列示",
+        F,
+        Stage.KEY,
+        ("region",),
+    ),
+    Rule(
         "revenue_prior_not_numeric",
         "营业收入上年同期不是数值（按缺失处理）",
         F,
