@@ -60,15 +60,19 @@ INTERNAL_ERROR = 70
 INTERRUPTED = 130
 UnraisableHook: TypeAlias = Callable[[Any], object]
 
-# Typer's help shows each option's type, a flag's too (`--bounds <bool>`, read as asking for a
-# value: `--bounds true` took "true" for an input file). A flag's metavar is empty.
-FLAG = ""
+
+def _flag(name: str, help: str, **more: Any) -> Any:
+    """An option that takes no value. Typer's help shows each option's type, a flag's too
+    (`--bounds <bool>`, read as asking for a value: `--bounds true` took "true" for an input
+    file): a flag's metavar is empty."""
+    return typer.Option(name, help=help, metavar="", **more)
+
+
 OverwriteOption = Annotated[
     bool,
-    typer.Option(
+    _flag(
         "--overwrite",
-        help="Replace an existing output file digicons did not write (its own it always replaces).",
-        metavar=FLAG,
+        "Replace an existing output file digicons did not write (its own it always replaces).",
     ),
 ]
 CodesOption = Annotated[
@@ -191,12 +195,10 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def main_options(
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.", metavar=FLAG)] = False,
+    debug: Annotated[bool, _flag("--debug", "Show tracebacks.")] = False,
     version: Annotated[
         bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Print the version.", metavar=FLAG
-        ),
+        _flag("--version", "Print the version.", callback=_version, is_eager=True),
     ] = False,
 ) -> None:
     """digicons: measure digital consumption (数字消费) from enterprise data."""
@@ -262,9 +264,7 @@ def classify(
         list[str] | None,
         typer.Argument(metavar="CODE...", help="Industry codes: 5292, I6422, 52, 527, F."),
     ] = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print a JSON array.", metavar=FLAG)
-    ] = False,
+    as_json: Annotated[bool, _flag("--json", "Print a JSON array.")] = False,
     file: Annotated[
         Path | None,
         typer.Option("--file", "-f", help="Classify the industry-code column of a CSV/Excel file."),
@@ -395,11 +395,11 @@ def measure(
     partial_file: PartialFileOption = None,
     bounds: Annotated[
         bool,
-        typer.Option("--bounds", help="Show lower and upper bounds side by side.", metavar=FLAG),
+        _flag("--bounds", "Show lower and upper bounds side by side."),
     ] = False,
     confidential: Annotated[
         bool,
-        typer.Option("--confidential", help="Suppress disclosive cells (保密处理).", metavar=FLAG),
+        _flag("--confidential", "Suppress disclosive cells (保密处理)."),
     ] = False,
     min_enterprises: Annotated[
         int, typer.Option("--min-enterprises", help="With --confidential: fewest enterprises.")
@@ -423,11 +423,7 @@ def measure(
     ] = "5",
     strict: Annotated[
         bool,
-        typer.Option(
-            "--strict",
-            help="Every warning is a failure: exit 1, nothing written.",
-            metavar=FLAG,
-        ),
+        _flag("--strict", "Every warning is a failure: exit 1, nothing written."),
     ] = False,
     overwrite: OverwriteOption = False,
 ) -> None:
@@ -526,9 +522,7 @@ def company(
         ),
     ],
     period: PeriodOption = None,
-    as_json: Annotated[
-        bool, typer.Option("--json", help="Print a JSON array.", metavar=FLAG)
-    ] = False,
+    as_json: Annotated[bool, _flag("--json", "Print a JSON array.")] = False,
     unit: UnitOption = "万元",
     input_unit: InputUnitOption = None,
     encoding: EncodingOption = None,
@@ -649,9 +643,7 @@ def sample(
             "the same enterprises with less cumulative revenue).",
         ),
     ] = 1.0,
-    overwrite: Annotated[
-        bool, typer.Option("--overwrite", help="Replace the file if it exists.", metavar=FLAG)
-    ] = False,
+    overwrite: Annotated[bool, _flag("--overwrite", "Replace the file if it exists.")] = False,
 ) -> None:
     """Write a deterministic synthetic quarter of enterprise data. 生成样例数据.
 

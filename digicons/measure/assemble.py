@@ -170,18 +170,23 @@ def issue(record: Record, files: list[InputFile]) -> RowIssue:
     )
 
 
-def _amount(record: Record | None, key: str) -> Decimal:
+def _amount_or_none(record: Record | None, key: str) -> Decimal | None:
+    """An amount that may be absent (no 上年同期, no figure in a total row): None, not 0."""
     value = None if record is None else record[key]
-    return ZERO if value is None else Decimal(value)
+    return None if value is None else Decimal(value)
+
+
+def _amount(record: Record | None, key: str) -> Decimal:
+    value = _amount_or_none(record, key)
+    return ZERO if value is None else value
 
 
 def _cell(record: Record | None, **labels: Any) -> Cell:
-    prior = None if record is None else record["revenue_prior"]
     smallest = None if record is None else record.get("smallest")
     return Cell(
         enterprises=int((record or {}).get("enterprises") or 0),
         revenue=_amount(record, "revenue"),
-        revenue_prior=None if prior is None else Decimal(prior),
+        revenue_prior=_amount_or_none(record, "revenue_prior"),
         revenue_matched=_amount(record, "revenue_matched"),
         largest=tuple(Decimal(v) for v in (record or {}).get("largest") or ()),
         smallest=None if smallest is None else Decimal(smallest),
@@ -348,9 +353,7 @@ def _source(f: InputFile, found: Record | None) -> SourceSummary:
         total_revenue=_amount(found, "total_revenue"),
         # No figure in the total rows (a label only, a formula never calculated): nothing to
         # compare, rather than a total of 0 that disagrees.
-        control_revenue=_amount(found, "control_revenue")
-        if total_rows and found is not None and found["control_revenue"] is not None
-        else None,
+        control_revenue=_amount_or_none(found, "control_revenue") if total_rows else None,
         control_label=CONTROL_LABELS[int((found or {}).get("grand_rows") or 0) > 0]
         if total_rows
         else None,

@@ -152,13 +152,14 @@ def judge_keys(
                 reasons.append(reason_id("period_mismatch"))
         elif file_idx in dated:
             flags |= flag_bit("period_missing")
-        if region.isascii() and region.isdigit() and len(region) != 6:
-            # A digit lost or doubled (11010, 1101050): no region of its own in 地区.
-            flags |= flag_bit("region_malformed")
-            region = ""
-        elif region and not (region.isascii() and region.isdigit()):
-            # Text that names no one division (南城区, 东城区某街道): listed as written, flagged.
-            flags |= flag_bit("region_unrecognised")
+        if region and not is_region_code(region):
+            if region.isascii() and region.isdigit():
+                # A digit lost or doubled (11010, 1101050): no region of its own in 地区.
+                flags |= flag_bit("region_malformed")
+                region = ""
+            else:
+                # Text that names no one division (南城区, 东城区某街道): listed as written.
+                flags |= flag_bit("region_unrecognised")
         if industry.padded:
             flags |= flag_bit("industry_code_padded")
         rows.append(

@@ -124,17 +124,17 @@ def page_breaks(table: Table) -> tuple[int, ...]:
     """For a table wider than a landscape page: the columns where pages break, between groups.
     As few pages as the room allows, as even as can be: a last page of one group would print
     its title and notes in a narrow strip."""
-    width = sum(c.width for c in table.columns)
+    width = table_width(table.columns)
     if not table.repeat or width <= LANDSCAPE_WIDTH * 1.6:
         return ()
-    room = LANDSCAPE_WIDTH * 100 / WIDE_SCALE - sum(c.width for c in table.columns[: table.repeat])
+    room = LANDSCAPE_WIDTH * 100 / WIDE_SCALE - _span(table, 0, table.repeat - 1)
     starts: list[int] = []
     widths: list[float] = []
     start = 0
     for _, span in table.groups:
         if start >= table.repeat:
             starts.append(start)
-            widths.append(sum(c.width for c in table.columns[start : start + span]))
+            widths.append(_span(table, start, start + span - 1))
         start += span
     return tuple(starts[first] for first in _even_pages(widths, room)[1:])
 
@@ -340,8 +340,7 @@ def write_table(sheet: Worksheet, styles: Styles, table: Table, first_row: int =
         for text, columns in table.groups:
             end = position + columns - 1
             merge_text(sheet, row, position, end, text, styles.header(top=5))
-            width = sum(c.width for c in table.columns[position : end + 1])
-            lines = max(lines, lines_needed(text, width))
+            lines = max(lines, lines_needed(text, _span(table, position, end)))
             position += columns
         sheet.set_row(row, ROW_HEIGHT * lines)
         row += 1
@@ -381,8 +380,8 @@ def _wide_heading(
     sheet: Worksheet, styles: Styles, table: Table, pages: list[tuple[int, int]], row: int
 ) -> int:
     """Title and 统计期 / 计量单位 rows of a wide table; returns the row after them."""
-    repeated = sum(c.width for c in table.columns[: table.repeat])
-    first_page = sum(c.width for c in table.columns[: pages[0][1] + 1])
+    repeated = _span(table, 0, table.repeat - 1)
+    first_page = _span(table, 0, pages[0][1])
     # The first page's title is centred over the whole page when it clears the repeated columns
     # (else it would show cut on every later page), over its figure columns otherwise. Its width
     # is overestimated: the character cells a 10-point line takes, scaled to the title's size.
@@ -391,11 +390,7 @@ def _wide_heading(
     titles = [(0 if clear else table.repeat, pages[0][1], table.title)]
     titles += [(first, last, f"{table.title}（续）") for first, last in pages[1:]]
     # A title wider than its page's figure columns wraps (each page repeats the one row).
-    lines = (
-        lines_needed(t, sum(c.width for c in table.columns[a : b + 1]) / scale)
-        for a, b, t in titles
-    )
-    sheet.set_row(row, 24 * max(lines))
+    sheet.set_row(row, 24 * max(lines_needed(t, _span(table, a, b) / scale) for a, b, t in titles))
     for first, last, text in titles:
         merge_text(sheet, row, first, last, text, styles.title(wrap=True))
     row += 1
@@ -420,7 +415,7 @@ def _write_notes(
 ) -> int:
     """The notes and the 资料来源 line under the table; returns the row after them."""
     texts = [*table.notes, *([table.source] if table.source else [])]
-    width = min(sum(c.width for c in table.columns[first : last + 1]) for first, last in pages)
+    width = min(_span(table, first, last) for first, last in pages)
     shown = ""
     for text in texts:
         label = next((lab for lab in _NOTE_LABELS if wide and text.startswith(lab)), "")
@@ -536,3 +531,8 @@ def in_print_order(items: Sequence[R], level: str) -> list[tuple[R, bool, int]]:
 
 def table_width(columns: Sequence[Column]) -> float:
     return sum(c.width for c in columns)
+
+
+def _span(table: Table, first: int, last: int) -> float:
+    """The width of the table's columns `first`..`last`."""
+    return table_width(table.columns[first : last + 1])

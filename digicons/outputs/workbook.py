@@ -82,17 +82,16 @@ def symbols_note(result: MeasureResult) -> str:
     return text
 
 
+# 同比 and its comparable base, which the category and the region tables both explain.
+_COMPARABLE = "同口径本期营业收入为有上年同期数据的企业的本期营业收入"
+_GROWTH = "同比增长 = 同口径本期营业收入 ÷ 上年同期营业收入 − 1"
 GROWTH_NOTE = (
-    "同比增长、占比变动、拉动和贡献率按同口径计算：同口径本期营业收入为有上年同期数据的企业的"
-    "本期营业收入，同比增长 = 同口径本期营业收入 ÷ 上年同期营业收入 − 1。"
+    f"同比增长、占比变动、拉动和贡献率按同口径计算：{_COMPARABLE}，{_GROWTH}。"
     "拉动 = 该类别增量 ÷ 合计上年同期营业收入 × 100，各类别之和等于合计增速；"
     "贡献率 = 该类别增量 ÷ 合计增量 × 100。占比为该类别营业收入占合计的比重。"
 )
-
-REGION_GROWTH_NOTE = (
-    "同比增长按同口径计算：同比增长 = 同口径本期营业收入 ÷ 上年同期营业收入 − 1，"
-    "同口径本期营业收入为有上年同期数据的企业的本期营业收入。"
-)
+# The region tables show 营业收入 and 同比 only.
+REGION_GROWTH_NOTE = f"同比增长按同口径计算：{_GROWTH}，{_COMPARABLE}。"
 
 
 def listed_issues(result: MeasureResult) -> int:
@@ -128,9 +127,9 @@ def _period_line(result: MeasureResult) -> str:
 def _notes(result: MeasureResult, *, regions: bool = False) -> list[str]:
     """The notes under a table: of the category tables, or (`regions`) of the region tables,
     which show revenue and 同比 only, and no bounds."""
-    notes = [partial_note(result.treatment.description), GROWTH_NOTE, symbols_note(result)]
+    growth = REGION_GROWTH_NOTE if regions else GROWTH_NOTE
+    notes = [partial_note(result.treatment.description), growth, symbols_note(result)]
     if regions:
-        notes[1:2] = [REGION_GROWTH_NOTE]
         notes.insert(0, _region_level_note(result))
     if result.bounds and not regions:
         notes.append(
