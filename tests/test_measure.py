@@ -10,6 +10,7 @@ import pytest
 
 from digicons.errors import InputError, UsageError
 from digicons.measure import MeasureOptions, MeasureResult, measure
+from digicons.measure.result import RowIssue
 from digicons.outputs.jsondoc import result_json
 from tests import fixtures
 
@@ -135,6 +136,38 @@ def test_every_format_gives_identical_results(
     assert [(i.row + shift, i.reason, i.flags) for i in other.issues] == [
         (i.row, i.reason, i.flags) for i in result.issues
     ]
+
+
+@pytest.mark.parametrize("rows", [1, 2, 5])
+def test_the_credit_code_pass_does_not_depend_on_its_batches(
+    rows: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The pass streams the codes in batches (marks.BATCH_ROWS): a code repeated in another batch
+    # (rows 2 and 8), a failing check digit (row 4) and a code that repeats only once normalised
+    # (row 15, written in lower case with spaces) are found all the same.
+    from digicons.measure import marks
+
+    def run(path: Path) -> MeasureResult:
+        return measure(MeasureOptions([path], period="2024Q3"))
+
+    def found(issues: list[RowIssue]) -> list[tuple[object, ...]]:
+        return [(i.row, i.reason, i.flags, i.kept_at and i.kept_at[1]) for i in issues]
+
+    path = fixtures.write_csv(tmp_path / "q.csv")
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f" {fixtures.ROWS[1][0].lower()} ,乙（重复）,5211,110105,5,\n")
+    whole = run(path)
+    monkeypatch.setattr(marks, "BATCH_ROWS", rows)
+    batched = run(path)
+    expected, got = result_json(whole), result_json(batched)
+    for document in (expected, got):
+        document.pop("provenance")
+    assert got == expected
+    assert found(batched.issues) == found(whole.issues)
+    assert {(8, "duplicate_credit_code", (), 2), (15, "duplicate_credit_code", (), 3)} <= set(
+        found(batched.issues)
+    )
+    assert (4, None, ("credit_code_check_failed",), None) in found(batched.issues)
 
 
 def test_units_convert_exactly(tmp_path: Path) -> None:

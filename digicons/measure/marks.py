@@ -30,7 +30,11 @@ from digicons.inputs.normalise import credit_codes
 from digicons.measure.creditcode import check_matrix, code_matrix, valid_array
 from digicons.resources import sql
 
-BATCH_ROWS = 1 << 20
+# Small batches (2 MB of codes and hashes): DuckDB fills its stream's buffer (10 MB) with the next
+# ones while numpy works through this one, and the same memory serves batch after batch. Batches
+# of 1M rows (30 MB) left DuckDB waiting and touched fresh pages each time: on 10M rows the pass
+# took 0.52-0.59 s (124k page faults) against 0.36-0.39 s (55k) now.
+BATCH_ROWS = 1 << 16
 _SPECIAL = pa.schema(
     [
         ("h", pa.uint64()),
