@@ -9,7 +9,8 @@
 -- footer_text(): the first words of the notes and signatures under a report (注：, 单位负责人：).
 -- amount(): text as exported (spaces, thousands separators, full-width digits, a currency sign,
 --   negatives in brackets) to an exact decimal,
---   NULL if not a number (the rule stated plainly: tests/test_properties.py, _amount_reference).
+--   NULL if not a number (the rule stated plainly: tests/test_properties.py, _amount_reference),
+--   or too large (amount_too_large()).
 CREATE OR REPLACE TEMP MACRO blank(x) AS
     x IS NULL OR (
         -- Only text that starts with a space (or is empty) can be blank. Comparisons with constants
@@ -42,8 +43,36 @@ CREATE OR REPLACE TEMP MACRO footer_text(x) AS
 
 CREATE OR REPLACE TEMP MACRO subtotal_label(x) AS ends_with_total(x, '小');
 
--- A comma separates thousands only: elsewhere (1234,5 with a decimal comma, 12,34) it makes the
--- text no number, where dropping it would read 1234,5 as 12345.
+-- amount_text(): the text of an amount with its forms undone: full-width forms, spaces of any
+-- width and invisible characters (zero-width, BOM) removed, a leading currency sign (¥1,234.50, a
+-- currency format exported as text) and thousands separators dropped, a number in brackets made
+-- negative ((1,234.50), a format with negatives in brackets). A comma separates thousands only:
+-- elsewhere (1234,5 with a decimal comma, 12,34) the text is '' (no number), where dropping it
+-- would read 1234,5 as 12345 (regexp_extract() gives '' when nothing matches).
+CREATE OR REPLACE TEMP MACRO amount_text(x) AS
+    replace(
+        replace(
+            regexp_extract(
+                regexp_replace(
+                    regexp_replace(
+                        translate(x, '０１２３４５６７８９．－＋，−￥（）', '0123456789.-+,-¥()'),
+                        '[\s\x{a0}\x{3000}\x{200b}-\x{200d}\x{2060}\x{feff}]',
+                        '',
+                        'g'
+                    ),
+                    '^[(](.*)[)]$',
+                    '-\1'
+                ),
+                '^[+-]?¥?[0-9]{1,3}(,[0-9]{3})+([.][0-9]*)?$|^[^,¥]*$|^[+-]?¥[^,¥]*$',
+                0
+            ),
+            ',',
+            ''
+        ),
+        '¥',
+        ''
+    );
+
 CREATE OR REPLACE TEMP MACRO amount(x) AS
     coalesce(
         -- The plain cast first, the common case and much the cheapest; but a cast that fails
@@ -53,36 +82,13 @@ CREATE OR REPLACE TEMP MACRO amount(x) AS
             WHEN regexp_full_match(x, '\s*[+-]?[0-9]{1,3}(,[0-9]{3})+([.][0-9]*)?\s*')
                 THEN TRY_CAST(replace(x, ',', '') AS DECIMAL(18, 4))
         END,
-        -- Full-width forms, spaces of any width and invisible characters (zero-width, BOM). The
-        -- normalised text is written once: DuckDB computes a repeated subexpression for every
-        -- row, before coalesce() could skip it (the clean 10M rows took 10 times as long);
-        -- regexp_extract() gives '' (no number) when a comma does not separate thousands.
-        -- A currency sign may lead the number (¥1,234.50, a currency format exported as text);
-        -- a number in brackets is negative ((1,234.50), a format with negatives in brackets).
-        TRY_CAST(
-            replace(
-                replace(
-                    regexp_extract(
-                        regexp_replace(
-                            regexp_replace(
-                                translate(
-                                    x, '０１２３４５６７８９．－＋，−￥（）', '0123456789.-+,-¥()'
-                                ),
-                                '[\s\x{a0}\x{3000}\x{200b}-\x{200d}\x{2060}\x{feff}]',
-                                '',
-                                'g'
-                            ),
-                            '^[(](.*)[)]$',
-                            '-\1'
-                        ),
-                        '^[+-]?¥?[0-9]{1,3}(,[0-9]{3})+([.][0-9]*)?$|^[^,¥]*$|^[+-]?¥[^,¥]*$',
-                        0
-                    ),
-                    ',',
-                    ''
-                ),
-                '¥',
-                ''
-            ) AS DECIMAL(18, 4)
-        )
+        -- The normalised text is written once: DuckDB computes a repeated subexpression for every
+        -- row, before coalesce() could skip it (the clean 10M rows took 10 times as long).
+        TRY_CAST(amount_text(x) AS DECIMAL(18, 4))
     );
+
+-- amount_too_large(): for text that amount() makes no number of: it is a number all the same, too
+-- large for DECIMAL(18, 4) (10^14 or more once rounded to 4 places; digits, a point, an exponent).
+-- Only the rows without an amount ask (a rule's condition after revenue_value IS NULL).
+CREATE OR REPLACE TEMP MACRO amount_too_large(x) AS
+    regexp_full_match(amount_text(x), '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?');

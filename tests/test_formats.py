@@ -21,7 +21,7 @@ from digicons.cli import app
 from digicons.inputs import normalise
 from digicons.inputs.headers import match_headers, title_units
 from digicons.inputs.normalise import period as period_of
-from digicons.measure import MeasureOptions, MeasureResult, measure
+from digicons.measure import MeasureOptions, MeasureResult, measure, rules
 from digicons.outputs.jsondoc import result_json
 from digicons.period import parse_period, periods_in
 from tests import fixtures
@@ -199,6 +199,41 @@ def test_amounts_in_scientific_notation_are_kept_and_flagged(tmp_path: Path) -> 
     flagged = [i for i in found.issues if "amount_scientific" in i.flags]
     assert [i.values["revenue"] for i in flagged] == ["1.23457E+11", "1000"]
     assert [i.status for i in flagged] == ["digital", "digital"]
+
+
+def test_amounts_too_large_to_compute_are_not_called_no_number(tmp_path: Path) -> None:
+    # Amounts are computed exactly to 4 decimal places, below 10^14 (DECIMAL(18, 4)). A larger
+    # number (a figure in 元 typed into a column of 千元 with its digits doubled, another column
+    # pasted over it) is rejected for its size: "not a number" would send a person looking for
+    # letters in it. Thousands separators, full-width digits and exponents are numbers too; a
+    # text that is no number stays "not numeric". Above 10^14 the prior year is missing, as a
+    # prior that is no number is, and its flag says either.
+    cells = (
+        "5292,123456789012345,1",
+        '5292,"-1,000,000,000,000,000",1',
+        "5292,１２３４５６７８９０１２３４５６,1",
+        "5292,1.5E+14,1",
+        "5292,99999999999999.9999,1",
+        "5292,inf,1",
+        "5292,12x,1",
+        "5292,10,123456789012345",
+    )
+    lines = [f"{fixtures.code(f'91110105MA00001{i:02d}')},甲{i},{c}" for i, c in enumerate(cells)]
+    found = run(small_file(tmp_path, *lines, header=f"{HEADER},营业收入上年同期"))
+    reasons = [(i.values["revenue"], i.reason) for i in found.issues if i.status == "rejected"]
+    assert reasons == [
+        ("123456789012345", "revenue_too_large"),
+        ("-1,000,000,000,000,000", "revenue_too_large"),
+        ("１２３４５６７８９０１２３４５６", "revenue_too_large"),
+        ("1.5E+14", "revenue_too_large"),
+        ("inf", "revenue_not_numeric"),
+        ("12x", "revenue_not_numeric"),
+    ]
+    assert found.total.revenue == Decimal("99999999999999.9999") + 10
+    (prior,) = [i for i in found.issues if "revenue_prior_not_numeric" in i.flags]
+    assert prior.values["revenue_prior"] == "123456789012345"
+    assert "数值过大" in rules.LABELS["revenue_prior_not_numeric"]
+    assert "10^14" in rules.LABELS["revenue_too_large"]
 
 
 def test_negative_amounts_in_parentheses(tmp_path: Path) -> None:

@@ -147,6 +147,15 @@ RULES: tuple[Rule, ...] = (
         hint=_REVENUE_HINT,
     ),
     Rule(
+        "revenue_too_large",
+        "营业收入数值过大（达到10^14，无法精确计算）",
+        R,
+        Stage.ROW,
+        ("revenue",),
+        "revenue_value IS NULL AND amount_too_large(revenue_raw)",
+        hint="请核对营业收入的单位和数值（是否多了位数，或粘贴了其他列）。",
+    ),
+    Rule(
         "revenue_not_numeric",
         "营业收入不是数值",
         R,
@@ -205,7 +214,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "revenue_prior_not_numeric",
-        "营业收入上年同期不是数值（按缺失处理）",
+        "营业收入上年同期不是数值或数值过大（按缺失处理）",
         F,
         Stage.ROW,
         ("revenue_prior",),
