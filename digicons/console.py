@@ -173,6 +173,7 @@ def measure_notes(result: MeasureResult) -> list[str]:
 
 
 def reconciliation_table(result: MeasureResult) -> Table:
+    from digicons.measure.result import UNCOMPARED
     from digicons.measure.rules import LABELS
 
     rec = result.reconciliation
@@ -198,6 +199,9 @@ def reconciliation_table(result: MeasureResult) -> Table:
             f"{rec.total_rows:,}",
             f"{result.convert(rec.total_revenue):,.2f}",
         )
+        for source in result.sources:
+            if source.total_rows and source.control_revenue is None:
+                table.add_row(Text(f"  {source.path.name}：{UNCOMPARED}", style="dim"), "", "")
     return table
 
 

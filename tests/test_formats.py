@@ -1236,6 +1236,12 @@ def test_a_total_row_without_a_figure_is_not_compared(tmp_path: Path) -> None:
     found = run(tmp_path / "q.xlsx")
     assert found.reconciliation.total_rows == 1 and found.total.revenue == 30
     assert not [w for w in found.warnings if w.code == "total_row_mismatch"]
+    # Not compared, and said so: a person would otherwise take the silence for agreement.
+    said = runner.invoke(app, fixtures.measure_args(tmp_path / "q.xlsx"))
+    assert said.exit_code == 0 and "合计行无数值，未与各行之和核对" in said.stdout
+    notes = openpyxl.load_workbook(tmp_path / "t.xlsx")["说明"]
+    texts = [str(v) for row in notes.iter_rows(values_only=True) for v in row if v is not None]
+    assert "  q.xlsx 合计行无数值，未与各行之和核对" in texts
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])

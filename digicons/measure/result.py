@@ -100,6 +100,8 @@ class SourceSummary:
 
 
 CONTROL_LABELS = {True: "合计行营业收入", False: "各小计行营业收入之和"}
+# Total rows without a figure (a label only, a formula never calculated): nothing to compare.
+UNCOMPARED = "合计行无数值，未与各行之和核对"
 
 
 @dataclass(frozen=True)

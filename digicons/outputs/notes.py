@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from xlsxwriter.worksheet import Worksheet
 
-from digicons.measure.result import ListMatch, MeasureResult
+from digicons.measure.result import UNCOMPARED, ListMatch, MeasureResult
 from digicons.measure.rules import LABELS
 from digicons.outputs.style import (
     FOOTER,
@@ -228,6 +228,8 @@ def write_notes(sheet: Worksheet, styles: Styles, result: MeasureResult) -> None
                     source.rows_read,
                     _published(result.unaudited(source.revenue_read)),
                 )
+            elif source.total_rows:
+                figures(f"  {source.path.name} {UNCOMPARED}", None, None)
 
     block("四、处理选择")
     pair("金额单位", f"表中为{result.unit}；输入数据为{result.input_unit}")
