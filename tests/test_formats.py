@@ -24,6 +24,7 @@ from digicons.inputs.normalise import period as period_of
 from digicons.measure import MeasureOptions, MeasureResult, measure, rules
 from digicons.outputs.jsondoc import result_json
 from digicons.period import parse_period, periods_in
+from digicons.scope.codetable import load_code_table
 from tests import fixtures
 
 DATA = Path(__file__).parent / "data"
@@ -545,6 +546,47 @@ def test_a_word_for_no_industry_code_is_a_missing_code(tmp_path: Path, none: str
     # Rejected either way; but as 行业代码缺失, not 行业代码格式错误 (the cell says there is none).
     found = run(firms(tmp_path, f"{none},10", "5292,30"))
     assert list(found.rejects_by_reason) == ["industry_code_missing"]
+
+
+def test_an_industry_code_written_with_its_name_is_read_as_the_code(tmp_path: Path) -> None:
+    # Some exports write the class with its name in one cell (6421 互联网搜索服务). The code
+    # decides, as it would alone; the run's notes say so, with the names as written, unchecked
+    # without a code table. A group (3 digits) with its name is no class: rejected as before.
+    path = firms(
+        tmp_path,
+        "6421 互联网搜索服务,10",
+        "I6422互联网游戏服务,20",
+        "5292－互联网零售,30",
+        "642 互联网信息服务,40",
+    )
+    found = run(path)
+    minors = {c.code: c.revenue for c in found.cells if c.level == "minor" and c.revenue}
+    assert found.total.revenue == 60
+    assert [(i.values["industry_code"], i.reason) for i in found.issues] == [
+        ("642 互联网信息服务", "industry_code_malformed")
+    ]
+    reference = run(firms(tmp_path, "6421,10", "I6422,20", "5292,30"))
+    assert minors == {
+        c.code: c.revenue for c in reference.cells if c.level == "minor" and c.revenue
+    }
+    (note,) = [n for n in found.notes if "行业代码带有名称" in n]
+    assert "6421 互联网搜索服务" in note and "I6422 互联网游戏服务" in note and "未核对" in note
+
+
+def test_a_name_beside_the_code_is_checked_against_the_code_table(
+    tmp_path: Path, reference_path: Path
+) -> None:
+    # With the office's code table (--codes), a name that is not the code's is flagged: the row
+    # counts by its code, and a person sees which of the two was meant.
+    path = firms(tmp_path, "6421 互联网搜索服务,10", "6421 互联网游戏服务,20")
+    found = run(path, codes=load_code_table(reference_path))
+    assert found.total.revenue == 30
+    assert [(i.row, i.flags) for i in found.issues] == [(3, ("industry_code_name_mismatch",))]
+    (note,) = [n for n in found.notes if "行业代码带有名称" in n]
+    assert "6421 互联网游戏服务" in note and "不符" in note
+    agreeing = run(firms(tmp_path, "6421 互联网搜索服务,10"), codes=load_code_table(reference_path))
+    assert agreeing.issues == []
+    assert any(n.endswith("（名称与行业代码表相符）") for n in agreeing.notes)
 
 
 def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:

@@ -22,6 +22,10 @@ from digicons.scope.gbt4754 import INTEGRAL_FLOAT, SPACES, code_text
 from digicons.scope.regions import abolished, code_of_name
 
 _THREE_DIGITS = re.compile(r"[0-9]{3}")
+# A class written with its name in one cell (6421 互联网搜索服务, I6422互联网游戏服务,
+# 5292－互联网零售), after code_text(): the code, separators, then a name that starts with a
+# Chinese character.
+_NAMED = re.compile(r"([A-Z]?[0-9]{4})[\s\-—_:,/、.]*([\u4e00-\u9fff].*)")
 # Characters no XML document (so no workbook) may hold: C0 controls but tab, newline, return.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # The words of an empty cell (N/A, NULL, NONE, nan as pandas writes it) and zeros, which no
@@ -51,19 +55,24 @@ def text(value: str | None) -> str:
 
 @dataclass(frozen=True)
 class IndustryCode:
-    """An industry code as digicons reads it, and whether a lost leading zero was put back."""
+    """An industry code as digicons reads it, whether a lost leading zero was put back, and the
+    name written beside it in the same cell."""
 
     code: str
     padded: bool
+    name: str | None = None
 
 
 def industry_code(value: str | None) -> IndustryCode:
     """`6422`, ` ６４２２ `, `6422.0`, `i6422` → 6422 / I6422; `111` (a number that lost its
     leading zero) → `0111`, marked as padded so that a person can confirm; a placeholder (-, 无,
-    N/A) → empty."""
+    N/A) → empty; `6421 互联网搜索服务` → 6421, with its name (a group's 3 digits with a name stay
+    as written: no class)."""
     code = code_text(text(value))
     if _PLACEHOLDER.fullmatch(code):
         return IndustryCode("", False)
+    if named := _NAMED.fullmatch(code):
+        return IndustryCode(named.group(1), False, named.group(2).strip(SPACES))
     if _THREE_DIGITS.fullmatch(code):
         return IndustryCode("0" + code, True)
     return IndustryCode(code, False)

@@ -8,8 +8,9 @@ the main scan only joins the result. The key-stage rules of `measure.rules` are 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pyarrow as pa
 
@@ -18,6 +19,7 @@ from digicons.inputs.headers import normalise_header
 from digicons.measure.rules import flag_bit, reason_id
 from digicons.period import Period
 from digicons.scope.catalogue import Assignment
+from digicons.scope.gbt4754 import SPACES
 from digicons.scope.regions import is_region_code
 
 _CODE = re.compile(r"[A-Z]?[0-9]{4}")
@@ -35,12 +37,34 @@ class Industry:
     partial: bool
     reason: str | None
     padded: bool = False  # a 3-digit code read as its class (0111 for 111)
+    written: str | None = None  # code and name as one cell gave them (6421 互联网搜索服务)
+    name_mismatch: bool = False  # that name is not the code's in the office's code table
 
 
-def judge_industry(raw: str | None, classes: Mapping[str, Assignment]) -> Industry:
+def judge_industry(
+    raw: str | None, classes: Mapping[str, Assignment], names: Mapping[str, str] | None = None
+) -> Industry:
     """Normalise and classify one industry code as read (e.g. `5292`, ` i6422`, `６４２２`,
-    `6422.0`, `111`, `ABCD`)."""
+    `6422.0`, `111`, `ABCD`, `6421 互联网搜索服务`); `names`, the official names of the classes
+    (--codes), to check a name written beside the code."""
     read = normalise.industry_code(raw)
+    industry = _classify(read, classes)
+    if read.name is None or industry.reason is not None:
+        return industry
+    official = None if names is None else names.get(industry.class_code or "")
+    return replace(
+        industry,
+        written=f"{read.code} {read.name}",
+        name_mismatch=official is not None and _name_key(official) != _name_key(read.name),
+    )
+
+
+def _name_key(name: str) -> str:
+    """A name as compared: full-width forms as ASCII, no spaces of any width."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", name) if ch not in SPACES)
+
+
+def _classify(read: normalise.IndustryCode, classes: Mapping[str, Assignment]) -> Industry:
     text = read.code
     if not text:
         return Industry(None, None, False, "industry_code_missing")
@@ -115,13 +139,16 @@ def judge_keys(
     has_region: bool,
     region_level: str,
     headings: Mapping[int, str],
-) -> tuple[pa.Table, dict[str, str], set[str]]:
+    names: Mapping[str, str] | None = None,
+) -> tuple[pa.Table, dict[str, str], set[str], dict[str, bool]]:
     """The `keys` table of the main scan: one row per distinct key, with its verdict; for the
-    notes, the regions written by name that it reads as codes (东城区 → 110101), and the codes
-    of abolished divisions it reads as their successors' (110103 → 110101).
+    notes, the regions written by name that it reads as codes (东城区 → 110101), the codes
+    of abolished divisions it reads as their successors' (110103 → 110101), and the industry
+    codes written with a name (6421 互联网搜索服务 → whether the name is not the code's).
 
     `headings`: each file's header of its industry-code column (as `normalise_header` gives it);
     a row that has it for an industry code repeats the header (exports joined one under another).
+    `names`: the official names of the classes (--codes), to check the names written.
     """
     industries: dict[str | None, Industry] = {}
     # Files whose 报告期 column names a period somewhere: a blank one beside them is flagged.
@@ -129,10 +156,13 @@ def judge_keys(
     rows: list[dict[str, object]] = []
     named: dict[str, str] = {}
     replaced: set[str] = set()
+    written: dict[str, bool] = {}
     for key_id, (file_idx, industry_raw, region_raw, period_raw) in enumerate(keys):
         industry = industries.get(industry_raw)
         if industry is None:
-            industry = industries[industry_raw] = judge_industry(industry_raw, classes)
+            industry = industries[industry_raw] = judge_industry(industry_raw, classes, names)
+        if industry.written is not None:
+            written[industry.written] = industry.name_mismatch
         read = normalise.region(region_raw)
         region = read.code
         if read.name is not None:
@@ -162,6 +192,8 @@ def judge_keys(
                 flags |= flag_bit("region_unrecognised")
         if industry.padded:
             flags |= flag_bit("industry_code_padded")
+        if industry.name_mismatch:
+            flags |= flag_bit("industry_code_name_mismatch")
         rows.append(
             {
                 "file_idx": file_idx,
@@ -178,4 +210,20 @@ def judge_keys(
                 "key_flags": flags,
             }
         )
-    return pa.Table.from_pylist(rows, schema=KEYS_SCHEMA), named, replaced
+    return pa.Table.from_pylist(rows, schema=KEYS_SCHEMA), named, replaced, written
+
+
+def written_names_note(written: Mapping[str, bool], checked: bool, shown: int = 10) -> str:
+    """The note of a run that read industry codes written with their names (`judge_keys`)."""
+
+    def listed(texts: list[str]) -> str:
+        more = f"等 {len(texts):,} 种" if len(texts) > shown else ""
+        return "、".join(texts[:shown]) + more
+
+    note = f"行业代码带有名称，已按代码归类：{listed(sorted(written))}"
+    if not checked:
+        return note + "（名称未核对：没有指定行业代码表 --codes）"
+    wrong = sorted(text for text, mismatch in written.items() if mismatch)
+    if not wrong:
+        return note + "（名称与行业代码表相符）"
+    return note + f"；其中名称与行业代码表不符（已标记，请核对）：{listed(wrong)}"

@@ -51,6 +51,7 @@ from digicons.measure.keys import (
     judge_keys,
     periods_named,
     unrecognised_periods,
+    written_names_note,
 )
 from digicons.measure.marks import mark_codes
 from digicons.measure.options import MeasureOptions
@@ -232,10 +233,13 @@ class Session:
         classes = {a.class_code: a for a in assignments}
         has_region = any("region" in f.columns for f in files)
         headings = {f.index: normalise_header(f.headers[f.columns["industry_code"]]) for f in files}
-        judged, named, replaced = judge_keys(
-            keys, classes, period, has_region, options.region_level, headings
+        official = options.codes.names if options.codes else None
+        judged, named, replaced, written = judge_keys(
+            keys, classes, period, has_region, options.region_level, headings, official
         )
         con.from_arrow(judged).create("keys")
+        if written:
+            self.notes.append(written_names_note(written, checked=official is not None))
         if named:
             self.notes.append(named_note(named))
         if replaced:

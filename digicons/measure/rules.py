@@ -243,6 +243,13 @@ RULES: tuple[Rule, ...] = (
         ("industry_code",),
     ),
     Rule(
+        "industry_code_name_mismatch",
+        "行业代码所带名称与行业代码表不符（按代码归类，请核对）",
+        F,
+        Stage.KEY,
+        ("industry_code",),
+    ),
+    Rule(
         "credit_code_numeric",
         "统一社会信用代码为数值（可能已丢失位数），不用于重复检查和上年匹配",
         F,
