@@ -1,5 +1,5 @@
 """`python -m digicons`."""
 
-from digicons.cli import main
+from digicons.cli import entry
 
-main()
+entry()

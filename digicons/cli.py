@@ -7,12 +7,14 @@ run again with --debug); 130 interrupted (Ctrl-C, SIGTERM, SIGHUP), after cleani
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import functools
 import gc
 import importlib.abc
 import io
+import os
 import shlex
 import signal
 import sys
@@ -22,7 +24,7 @@ from enum import StrEnum
 from importlib.machinery import ModuleSpec
 from pathlib import Path
 from types import FrameType, ModuleType
-from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, ParamSpec, TypeAlias, TypeVar
 
 import typer
 
@@ -725,3 +727,24 @@ def main() -> Any:
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _stop)
     return app()
+
+
+def entry() -> NoReturn:
+    """The console script (`digicons`, `python -m digicons`): `main`, then out of the process
+    without Python's teardown of its modules and memory (0.07-0.08 s after a 10M-row measure).
+    By then everything digicons writes is closed and renamed into place and its scratch folder
+    removed (each command does so before it returns, or fails); only the standard streams are
+    left to flush. `main` itself returns (or raises SystemExit) for callers in Python."""
+    try:
+        main()
+        code: object = 0
+    except SystemExit as stop:
+        code = stop.code
+    if isinstance(code, str):  # sys.exit("message"), as Python prints it
+        print(code, file=sys.stderr)
+    status = code if isinstance(code, int) else 0 if code is None else 1
+    for stream in (sys.stdout, sys.stderr):
+        # A reader that closed the pipe (| head) wanted no more.
+        with contextlib.suppress(BrokenPipeError, OSError):
+            stream.flush()
+    os._exit(status)
