@@ -1419,3 +1419,19 @@ def test_an_uncalculated_formula_is_reported_as_such() -> None:
     assert (row.row, row.reason) == (3, "formula_uncalculated")
     assert row.note is not None and "=D2*2" in row.note
     assert "formula_uncalculated_kept" in row.flags  # 上年同期 =E2/2, read as empty
+
+
+def test_a_written_name_is_compared_as_codes_are_read() -> None:
+    # Codes are read in upper case and NFKC; so is the name beside one (智能ｖｒ设备 → 智能VR设备):
+    # the office's table writing 智能VR设备 or 智能vr 设备 agrees with it, another name does not.
+    from digicons.measure.keys import judge_industry
+    from digicons.scope.catalogue import load_catalogue
+
+    classes = {a.class_code: a for a in load_catalogue().class_map()}
+    for official, mismatch in (("智能VR设备", False), ("智能vr 设备", False), ("虚拟现实", True)):
+        found = judge_industry("3969 智能ｖｒ设备", classes, {"3969": official})
+        assert (found.class_code, found.written, found.name_mismatch) == (
+            "3969",
+            "3969 智能VR设备",
+            mismatch,
+        )

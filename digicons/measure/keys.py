@@ -60,8 +60,9 @@ def judge_industry(
 
 
 def _name_key(name: str) -> str:
-    """A name as compared: full-width forms as ASCII, no spaces of any width."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", name) if ch not in SPACES)
+    """A name as compared: full-width forms as ASCII, upper case (as codes are read), no spaces
+    of any width."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", name).upper() if ch not in SPACES)
 
 
 def _classify(read: normalise.IndustryCode, classes: Mapping[str, Assignment]) -> Industry:
