@@ -200,7 +200,7 @@ def reconciliation_table(result: MeasureResult) -> Table:
             f"{result.convert(rec.total_revenue):,.2f}",
         )
         for source in result.sources:
-            if source.total_rows and source.control_revenue is None:
+            if source.uncompared:
                 table.add_row(Text(f"  {source.path.name}：{UNCOMPARED}", style="dim"), "", "")
     return table
 

@@ -15,9 +15,7 @@ WITH coded AS (
         i.revenue_value,
         i.revenue_prior_value
     FROM {{side}}_rows AS i
-    -- As in judged.sql: a mark applies to the code read exactly, or to every code of its hash.
-    LEFT JOIN {{side}}_marks AS m
-        ON m.h = hash(i.credit_code_raw) AND (m.raw IS NULL OR m.raw = i.credit_code_raw)
+    LEFT JOIN {{side}}_marks AS m ON mark_applies(m.h, m.raw, i.credit_code_raw)
 )
 SELECT
     credit_code,

@@ -6,10 +6,11 @@
 -- Flags: side (--prior or --quarter-only), quarter, list, top.
 -- Parameters: none.
 CREATE OR REPLACE TEMP TABLE fine AS
--- A row a person must see is a group of its own (its row_key); what only such a row has (reason,
--- flags, total, repeated code) travels in one struct with its details, not in aggregates of their own
--- that every row would update (the scan 0.05-0.08 s faster on 10M rows). The other groups have no
--- reason, no flags, no total and no repeated code by construction (judged.sql's row_key).
+-- A row a person must see is a group of its own (its row_key); what only such a row has
+-- (reason, flags, total, repeated code) travels in one struct with its details, not in aggregates
+-- of their own that every row would update (the scan 0.05-0.08 s faster on 10M rows). The other
+-- groups have no reason, no flags, no total and no repeated code by construction (judged.sql's
+-- row_key).
 SELECT
     g.* EXCLUDE (own),
     g.own.reason AS reason,

@@ -32,11 +32,7 @@ WITH joined AS (
         AND k.industry_code_raw IS NOT DISTINCT FROM i.industry_code_raw
         AND k.region_raw IS NOT DISTINCT FROM i.region_raw
         AND k.period_raw IS NOT DISTINCT FROM i.period_raw
-    -- A mark applies only to the code read exactly (marks are keyed by the hash of the text);
-    -- a mark with no code as read, to every code of its hash. In the join's condition, not in
-    -- the columns: most rows have no mark, and then need no CASE (the scan 0.07 s faster).
-    LEFT JOIN marks AS m
-        ON m.h = hash(i.credit_code_raw) AND (m.raw IS NULL OR m.raw = i.credit_code_raw)
+    LEFT JOIN marks AS m ON mark_applies(m.h, m.raw, i.credit_code_raw)
 ),
 coded AS (
     SELECT

@@ -469,6 +469,7 @@ class _Sink:
         )
         self._queue: queue.Queue[pa.Table | None] = queue.Queue(maxsize=2)
         self._gathered: list[pa.Table] = []
+        self._gathered_rows = 0
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="stage writer", daemon=True)
         self._thread.start()
@@ -486,13 +487,14 @@ class _Sink:
         if self._error is not None:
             raise self._error
         self._gathered.append(table)
-        if sum(t.num_rows for t in self._gathered) >= _ROW_GROUP:
+        self._gathered_rows += table.num_rows
+        if self._gathered_rows >= _ROW_GROUP:
             self._flush()
 
     def _flush(self) -> None:
         if self._gathered:
             self._queue.put(pa.concat_tables(self._gathered))  # chunks joined, not copied
-            self._gathered = []
+            self._gathered, self._gathered_rows = [], 0
 
     def close(self) -> None:
         if self._error is None:

@@ -98,6 +98,12 @@ class SourceSummary:
     control_revenue: Decimal | None
     control_label: str | None
 
+    @property
+    def uncompared(self) -> bool:
+        """Total rows without a figure (a label only, a formula never calculated): nothing to
+        compare with the sum of the rows (`UNCOMPARED` says so)."""
+        return bool(self.total_rows) and self.control_revenue is None
+
 
 CONTROL_LABELS = {True: "合计行营业收入", False: "各小计行营业收入之和"}
 # Total rows without a figure (a label only, a formula never calculated): nothing to compare.

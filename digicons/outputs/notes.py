@@ -228,7 +228,7 @@ def write_notes(sheet: Worksheet, styles: Styles, result: MeasureResult) -> None
                     source.rows_read,
                     _published(result.unaudited(source.revenue_read)),
                 )
-            elif source.total_rows:
+            elif source.uncompared:
                 figures(f"  {source.path.name} {UNCOMPARED}", None, None)
 
     block("四、处理选择")
